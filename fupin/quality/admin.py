@@ -1,0 +1,23 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from fupin.quality.models import Channel, ChannelAlias
+
+
+class ChannelAliasInline(admin.TabularInline):
+    model = ChannelAlias
+    extra = 1
+
+
+@admin.register(Channel)
+class ChannelAdmin(SimpleHistoryAdmin):
+    list_display = ["code", "name", "nature", "order", "active"]
+    list_editable = ["order", "active"]
+    inlines = [ChannelAliasInline]
+
+
+@admin.register(ChannelAlias)
+class ChannelAliasAdmin(SimpleHistoryAdmin):
+    list_display = ["text", "channel", "origin"]
+    list_filter = ["channel", "origin"]
+    search_fields = ["text"]

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class QualityConfig(AppConfig):
+    name = "fupin.quality"
+    label = "quality"
+    verbose_name = "数据质量"

@@ -1,0 +1,56 @@
+"""The standard channel taxonomy (产品来源 / 采购渠道) and the ways units write each channel."""
+
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from fupin.core.text import normalize
+
+
+class ChannelNature(models.TextChoices):
+    ONLINE = "线上", "线上"
+    OFFLINE = "线下", "线下"
+    EITHER = "", "不限"
+
+
+class Channel(models.Model):
+    code = models.CharField("代码", max_length=20, unique=True)
+    name = models.CharField("名称", max_length=50)
+    description = models.CharField("说明", max_length=300, blank=True)
+    nature = models.CharField("采购方式属性", max_length=10, choices=ChannelNature.choices, blank=True,
+                              help_text="线上渠道（如832平台）登记为线下时提示核实")
+    order = models.PositiveIntegerField("排序", default=0)
+    active = models.BooleanField("在用", default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "标准渠道"
+        verbose_name_plural = "标准渠道"
+        ordering = ["order", "code"]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.code}）"
+
+
+class ChannelAlias(models.Model):
+    """A source text known to mean a channel: from the taxonomy file, or confirmed by the office."""
+
+    class Origin(models.TextChoices):
+        DEFAULT = "default", "默认分类表"
+        OFFICE = "office", "市总确认"
+
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="aliases", verbose_name="渠道")
+    text = models.CharField("写法", max_length=200)
+    key = models.CharField("规范化写法", max_length=200, unique=True, editable=False)
+    origin = models.CharField("来源", max_length=20, choices=Origin.choices, default=Origin.DEFAULT)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "渠道别名"
+        verbose_name_plural = "渠道别名"
+
+    def __str__(self) -> str:
+        return self.text
+
+    def save(self, *args, **kwargs):
+        self.key = normalize(self.text)
+        super().save(*args, **kwargs)

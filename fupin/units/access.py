@@ -1,0 +1,76 @@
+"""The one place that answers "may this person see or change this unit's data".
+
+Every view, export, command and API asks here. A person's role at a unit reaches that unit and all units below it;
+the city office's administrators (and superusers) reach everything.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from fupin.units.models import Membership, Role, Unit
+
+READ_ROLES = {Role.ADMIN, Role.REPORTER, Role.APPROVER, Role.VIEWER}
+EDIT_ROLES = {Role.ADMIN, Role.REPORTER}
+APPROVE_ROLES = {Role.ADMIN, Role.APPROVER}
+
+
+def _memberships(user) -> list[Membership]:
+    if not user or not user.is_authenticated:
+        return []
+    cached = getattr(user, "_fupin_memberships", None)
+    if cached is None:
+        cached = list(Membership.objects.select_related("unit").filter(user=user, unit__active=True))
+        user._fupin_memberships = cached
+    return cached
+
+
+def is_office_admin(user) -> bool:
+    """The city office: sees and manages everything."""
+    if not user or not user.is_authenticated:
+        return False
+    return user.is_superuser or any(m.role == Role.ADMIN and m.unit.parent_id is None for m in _memberships(user))
+
+
+def roles_for(user, unit: Unit) -> set[str]:
+    """The roles that reach `unit`: those held at it or at any unit above it."""
+    if is_office_admin(user):
+        return {Role.ADMIN}
+    return {m.role for m in _memberships(user) if unit.path.startswith(m.unit.path)}
+
+
+def can_view(user, unit: Unit) -> bool:
+    return bool(roles_for(user, unit) & READ_ROLES)
+
+
+def can_edit(user, unit: Unit) -> bool:
+    return bool(roles_for(user, unit) & EDIT_ROLES)
+
+
+def can_approve(user, unit: Unit) -> bool:
+    return bool(roles_for(user, unit) & APPROVE_ROLES)
+
+
+def visible_units_q(user, prefix: str = "") -> Q:
+    """A filter for any query reaching units through `prefix` (e.g. "submission__unit__")."""
+    if is_office_admin(user):
+        return Q()
+    q = Q(pk__in=[])
+    for membership in _memberships(user):
+        if membership.role in READ_ROLES:
+            q |= membership.unit.subtree_q(prefix)
+    return q
+
+
+def visible_units(user) -> QuerySet[Unit]:
+    return Unit.objects.filter(visible_units_q(user))
+
+
+def unit_for_user_or_404(user, unit_id, *, write: bool = False) -> Unit:
+    """Outsiders get 404, so that a unit's existence does not leak; read-only people get PermissionDenied."""
+    unit = Unit.objects.filter(pk=unit_id).first()
+    if unit is None or not can_view(user, unit):
+        raise Http404("单位不存在")
+    if write and not can_edit(user, unit):
+        raise PermissionDenied("您没有修改该单位数据的权限")
+    return unit

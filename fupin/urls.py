@@ -1,0 +1,19 @@
+"""Each app mounts its own urls; the root only lists them."""
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from fupin.insights import views as insights_views
+
+admin.site.site_header = "消费帮扶统计系统 · 系统管理"
+admin.site.site_title = "消费帮扶统计系统"
+admin.site.index_title = "单位与分类维护"
+
+urlpatterns = [
+    path("", insights_views.home, name="home"),
+    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("publishing/", include("fupin.publishing.urls")),
+    path("admin/", admin.site.urls),
+]

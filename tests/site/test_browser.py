@@ -1,0 +1,40 @@
+"""Headless chromium: the office logs in and finds the seed's total on the attachment page."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+ARTIFACTS = Path(os.environ.get("FUPIN_ARTIFACTS", "test-artifacts"))
+
+
+@pytest.fixture
+def browser_page():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path="/usr/bin/chromium", headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync", "--no-first-run"])
+        page = browser.new_page(locale="zh-CN")
+        yield page
+        browser.close()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_office_logs_in_and_finds_the_seed_total(live_server, browser_page):
+    from django.core.management import call_command
+
+    call_command("demo", verbosity=0, stdout=open(os.devnull, "w"))
+    page = browser_page
+    page.goto(f"{live_server.url}/publishing/attachment/?period=2020-01:2020-10")
+    page.fill("input[name=username]", "office")
+    page.fill("input[name=password]", "fupin-office")
+    page.click("button[type=submit]")
+    page.wait_for_selector("[data-testid=attachment-total]")
+    assert page.inner_text("[data-testid=attachment-total]") == "3341.57"
+    assert page.locator("table.attachment tbody tr").count() == 110
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "attachment.png"), full_page=True)

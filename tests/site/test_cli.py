@@ -1,0 +1,58 @@
+"""The `fupin` command as a person runs it: a fresh directory, real processes, Chinese errors, exit codes."""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+FUPIN = shutil.which("fupin") or str(Path(sys.executable).with_name("fupin"))
+
+
+@pytest.fixture(scope="module")
+def home(tmp_path_factory):
+    """A fresh SQLite home with init and demo run through the real command."""
+    path = tmp_path_factory.mktemp("fupin_home")
+    for args in (["init"], ["init"], ["demo"]):
+        result = run(path, *args)
+        assert result.returncode == 0, result.stderr
+    return path
+
+
+def run(home, *args):
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"} | {"FUPIN_HOME": str(home)}
+    return subprocess.run([FUPIN, *args], capture_output=True, text=True, env=env, timeout=120)
+
+
+def test_init_twice_then_demo_gives_the_seed_total(home):
+    result = run(home, "report", "attachment", "--period", "2020-01:2020-10", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["total"] == "3341.57" and len(data["units"]) == 29 and data["line_count"] == 109
+
+
+def test_demo_prints_the_logins(home):
+    result = run(home, "demo")
+    assert "office / fupin-office" in result.stdout and "yexian / fupin-yexian" in result.stdout
+
+
+@pytest.mark.parametrize("period", ["2020-1x", "2020-10:2020-01", "20201"])
+def test_malformed_period_ends_in_chinese_and_exit_1(home, period):
+    result = run(home, "report", "attachment", "--period", period)
+    assert result.returncode == 1
+    assert result.stderr.startswith("错误：") and "Traceback" not in result.stderr
+
+
+def test_unwritable_output_ends_in_chinese(home):
+    result = run(home, "report", "attachment", "--period", "2020-10", "--format", "xlsx", "-o", "/proc/x/附件.xlsx")
+    assert result.returncode == 1 and "无法写入文件" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_bad_database_url_ends_in_chinese(home):
+    env = os.environ | {"FUPIN_HOME": str(home), "DATABASE_URL": "nonsense://x"}
+    result = subprocess.run([FUPIN, "report", "attachment", "--period", "2020-10"], capture_output=True,
+                            text=True, env=env, timeout=60)
+    assert result.returncode != 0 and "DATABASE_URL" in result.stderr and "Traceback" not in result.stderr
