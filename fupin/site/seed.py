@@ -9,7 +9,7 @@ from django.db import transaction
 
 from fupin.core.money import wan_to_fen
 from fupin.core.periods import Period
-from fupin.quality.classify import AliasIndex
+from fupin.quality.classify import Classifier
 from fupin.reporting.methods import method_normalize
 from fupin.reporting.models import Status, Submission
 from fupin.reporting.services import LineInput, submission_create
@@ -54,7 +54,7 @@ def seed_rows() -> list[SeedRow]:
 
 def seed_load(*, by) -> int:
     """One cumulative 2020-01..2020-10 submission per unit that reported. Idempotent; returns submissions made."""
-    matcher, channels = UnitMatcher(), AliasIndex()
+    matcher, channels = UnitMatcher(), Classifier()
     by_unit: dict = {}
     for row in seed_rows():
         unit = matcher.find(row.unit)
