@@ -5,6 +5,7 @@ from datetime import date, datetime
 
 from django.db import transaction
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from fupin.core.errors import UserError
 from fupin.core.periods import Period
@@ -60,9 +61,19 @@ def submission_create(*, unit: Unit, period: Period, lines: list[LineInput], by,
         _attribute(submission, by)
         submission.full_clean()
         submission.save()
-        for position, line in enumerate(lines, start=1):
-            line_add(submission=submission, data=line, by=by, position=position)
+        lines_bulk_add(submission=submission, lines=lines, by=by)
     return submission
+
+
+def lines_bulk_add(*, submission: Submission, lines: list[LineInput], by, start: int = 1) -> None:
+    """Validate and insert many lines with their history rows in batches (an import may bring 100,000)."""
+    objs = []
+    for position, data in enumerate(lines, start=start):
+        obj = PurchaseLine(submission=submission, position=position,
+                           **{k: v for k, v in data.__dict__.items() if k != "extra"})
+        obj.clean_fields(exclude=["submission"])
+        objs.append(obj)
+    bulk_create_with_history(objs, PurchaseLine, batch_size=2000, default_user=by)
 
 
 def line_add(*, submission: Submission, data: LineInput, by, position: int | None = None) -> PurchaseLine:
