@@ -13,6 +13,8 @@ from fupin.core.money import tons_display, wan_display, wan_exact
 from fupin.insights.attachment import AttachmentTable
 from fupin.publishing.docx_fonts import set_run_font
 
+XLSX_WIDTHS = [12, 14, 24, 8, 10, 9, 10, 10]  # characters
+DOCX_WIDTHS_MM = [20, 24, 36, 15, 18, 16, 20, 20]
 HEADERS = ["单位名称", "产品名称", "产品来源", "采购方式", "采购时间", "数量（单位：吨）", "金额（单位：万元）",
            "合计（单位：万元）"]
 
@@ -72,13 +74,12 @@ def attachment_xlsx(table: AttachmentTable) -> bytes:
     text = book.add_format({**base, "align": "center"})
     money = book.add_format({**base, "num_format": "0.00", "align": "right"})
     merged_money = book.add_format({**base, "num_format": "0.00", "align": "center"})
-    sheet.set_column(0, 0, 16)
-    sheet.set_column(1, 2, 24)
-    sheet.set_column(3, 5, 11)
-    sheet.set_column(6, 7, 14)
+    for column, width in enumerate(XLSX_WIDTHS):
+        sheet.set_column(column, column, width)
     sheet.merge_range(0, 0, 0, 7, table.title, title)
     sheet.set_row(0, 32)
     sheet.write_row(1, 0, HEADERS, head)
+    sheet.set_row(1, 30)
     sheet.freeze_panes(2, 0)
     r = 2
     for row in table.units:
@@ -127,7 +128,13 @@ def attachment_docx_into(document, table: AttachmentTable) -> None:
     grid = document.add_table(rows=rows, cols=8)
     grid.style = "Table Grid"
     grid.alignment = WD_TABLE_ALIGNMENT.CENTER
+    grid.autofit = False
+    for column, width in zip(grid.columns, DOCX_WIDTHS_MM, strict=True):
+        column.width = Mm(width)  # the grid, which LibreOffice reads; the cells below, which Word reads
     cells = [row.cells for row in grid.rows]  # table.cell(r, c) rescans the table on every call
+    for row_cells in cells:
+        for cell, width in zip(row_cells, DOCX_WIDTHS_MM, strict=True):
+            cell.width = Mm(width)
     for c, name in enumerate(HEADERS):
         _write_cell(cells[0][c], name, bold=True)
     spans, r = [], 1
