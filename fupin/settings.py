@@ -146,6 +146,38 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 EMAIL_URL = os.environ.get("EMAIL_URL", "")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "fupin@localhost")
 
+
+def email_url_settings(url: str) -> dict:
+    """EMAIL_URL → mail settings: smtp://[user:password@]host[:port] (smtps:// SSL, smtp+tls:// STARTTLS),
+    console:// prints mails instead. Reminder mails use FUPIN_EMAIL_BACKEND, which test runners leave alone."""
+    from urllib.parse import unquote, urlsplit
+
+    if not url:
+        return {"FUPIN_EMAIL_BACKEND": None}
+    parts = urlsplit(url)
+    if parts.scheme == "console":
+        return {"FUPIN_EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    if parts.scheme not in ("smtp", "smtps", "smtp+tls") or not parts.hostname:
+        raise UserError(f"环境变量 EMAIL_URL 的值“{url}”无法识别，应为 smtp://主机:端口（或 smtps://、smtp+tls://）")
+    try:
+        port = parts.port or {"smtp": 25, "smtps": 465, "smtp+tls": 587}[parts.scheme]
+    except ValueError:
+        raise UserError(f"环境变量 EMAIL_URL 的端口无法识别：“{url}”") from None
+    return {
+        "FUPIN_EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": parts.hostname, "EMAIL_PORT": port,
+        "EMAIL_HOST_USER": unquote(parts.username or ""), "EMAIL_HOST_PASSWORD": unquote(parts.password or ""),
+        "EMAIL_USE_SSL": parts.scheme == "smtps", "EMAIL_USE_TLS": parts.scheme == "smtp+tls",
+    }
+
+
+globals().update(email_url_settings(EMAIL_URL))
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
+# 催报: reminder mails go this many working days before a round's deadline, and daily after it for this many.
+FUPIN_REMIND_DAYS_BEFORE = env_int("FUPIN_REMIND_DAYS_BEFORE", 2)
+FUPIN_REMIND_DAYS_AFTER = env_int("FUPIN_REMIND_DAYS_AFTER", 10)
+FUPIN_SITE_URL = os.environ.get("FUPIN_SITE_URL", "http://127.0.0.1:8000")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -15,5 +15,10 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("publishing/", include("fupin.publishing.urls")),
+    path("insights/", include("fupin.insights.urls")),
+    path("reporting/", include("fupin.reporting.urls")),
+    path("policy/", include("fupin.policy.urls")),
+    path("import/", include("fupin.ingest.urls")),
+    path("quality/", include("fupin.quality.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,22 +1,97 @@
-"""Findings on submissions and lines. A first version finds nothing; the data-quality work fills in the rules."""
+"""Findings on submissions and lines: what the office would otherwise catch by eye.
 
-from dataclasses import dataclass
+Findings are computed from the ledger when asked (on demand, in the review queue, and by the submit flow through
+`submission_blocking_findings`), so every submission is checked however it arrived. Severities:
+错误 blocks submission; 警告 lets the unit submit only with a 上报说明 on the line; 提示 informs.
+"""
 
 from fupin.core.periods import Period
-from fupin.reporting.models import PurchaseLine
-from fupin.units.models import Unit
+from fupin.quality import rules
+from fupin.quality.classify import Classifier
+from fupin.quality.findings import ERROR, NOTE, WARNING, Finding, line_json
+from fupin.quality.models import Channel
+from fupin.reporting.models import COUNTED_STATUSES, PurchaseLine, Submission
+from fupin.units import access
 
-SEVERITIES = ("错误", "警告", "提示")
-
-
-@dataclass
-class Finding:
-    severity: str  # 错误 | 警告 | 提示
-    rule: str
-    unit: Unit
-    line: PurchaseLine | None
-    message: str
+SEVERITIES = (ERROR, WARNING, NOTE)
+__all__ = ["Finding", "line_json", "findings_for_period", "findings_for_submission", "submission_blocking_findings"]
 
 
-def findings_for_period(*, period: Period, user=None) -> list[Finding]:
-    return []
+class Checker:
+    """Holds what every rule shares (classifier, channels, each unit's amount history) across submissions."""
+
+    def __init__(self, *, thresholds: rules.Thresholds | None = None):
+        self.thresholds = thresholds or rules.Thresholds.from_settings()
+        self.classifier = Classifier()
+        self.channels = {c.code: c for c in Channel.objects.all()}
+        self._history: dict[int, list[tuple[int, int]]] = {}
+
+    def history_load(self, unit_ids) -> None:
+        """Every counted, not excluded amount of these units: the ground a line is compared against."""
+        rows = (PurchaseLine.objects.filter(submission__unit_id__in=list(unit_ids), excluded=False,
+                                            submission__status__in=COUNTED_STATUSES)
+                .values_list("submission__unit_id", "pk", "amount_fen"))
+        for unit_id in unit_ids:
+            self._history.setdefault(unit_id, [])
+        for unit_id, pk, amount in rows:
+            self._history[unit_id].append((pk, amount))
+
+    def history(self, unit_id: int) -> list[tuple[int, int]]:
+        if unit_id not in self._history:
+            self.history_load([unit_id])
+        return self._history[unit_id]
+
+    def findings(self, submission: Submission, lines: list[PurchaseLine] | None = None) -> list[Finding]:
+        if lines is None:
+            lines = list(submission.lines.order_by("position", "pk"))
+        counted = [line for line in lines if not line.excluded]
+        found: list[Finding] = []
+        for rule in rules.LINE_RULES:
+            for line in counted:
+                found += rule(self, submission, line)
+        for rule in rules.SUBMISSION_RULES:
+            found += rule(self, submission, counted)
+        for finding in found:
+            finding.submission = submission
+        return found
+
+
+def _order(finding: Finding) -> tuple:
+    unit = finding.unit
+    return (SEVERITIES.index(finding.severity), unit.path, finding.line.position if finding.line else 0,
+            finding.rule)
+
+
+def findings_for_submission(submission: Submission, *, checker: Checker | None = None) -> list[Finding]:
+    return sorted((checker or Checker()).findings(submission), key=_order)
+
+
+def findings_for_period(*, period: Period, user=None, statuses=COUNTED_STATUSES,
+                        thresholds: rules.Thresholds | None = None) -> list[Finding]:
+    """Findings on the submissions lying within `period` that `user` may see (all, without a user)."""
+    submissions = (Submission.objects.filter(first_month__gte=period.first, last_month__lte=period.last,
+                                             status__in=statuses)
+                   .select_related("unit").order_by("unit__path", "first_month"))
+    if user is not None:
+        submissions = submissions.filter(access.visible_units_q(user, "unit__"))
+    submissions = list(submissions)
+    lines: dict[int, list[PurchaseLine]] = {s.pk: [] for s in submissions}
+    for line in PurchaseLine.objects.filter(submission__in=submissions).order_by("submission", "position", "pk"):
+        lines[line.submission_id].append(line)
+    checker = Checker(thresholds=thresholds)
+    checker.history_load({s.unit_id for s in submissions})
+    found = []
+    for submission in submissions:
+        for line in lines[submission.pk]:
+            line.submission = submission
+        found += checker.findings(submission, lines[submission.pk])
+    return sorted(found, key=_order)
+
+
+def submission_blocking_findings(submission: Submission) -> tuple[list[Finding], list[Finding]]:
+    """What stops a report going up: its 错误 findings, and its 警告 findings on lines without a 上报说明."""
+    found = findings_for_submission(submission)
+    errors = [f for f in found if f.severity == ERROR]
+    unexplained = [f for f in found if f.severity == WARNING and f.line is not None
+                   and not f.line.explanation.strip()]
+    return errors, unexplained

@@ -54,3 +54,43 @@ class ChannelAlias(models.Model):
     def save(self, *args, **kwargs):
         self.key = normalize(self.text)
         super().save(*args, **kwargs)
+
+
+class ChannelKeyword(models.Model):
+    """A word that, found inside a source text, points to a channel (直播 → 直播带货). Kept by the office."""
+
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="keywords", verbose_name="渠道")
+    word = models.CharField("关键词", max_length=100,
+                            help_text="出现在产品来源中即指向该渠道的词；勾选“正则”时为正则表达式")
+    weight = models.PositiveSmallIntegerField("把握（%）", default=90,
+                                              help_text="命中该词时的把握，低于80%的命中需人工确认")
+    is_pattern = models.BooleanField("正则", default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "渠道关键词"
+        verbose_name_plural = "渠道关键词"
+        constraints = [
+            models.UniqueConstraint(fields=["channel", "word"], name="one_keyword_per_channel_word"),
+            models.CheckConstraint(condition=models.Q(weight__gte=1, weight__lte=100), name="keyword_weight_percent"),
+        ]
+
+    def __str__(self) -> str:
+        return self.word
+
+
+class StatedTotal(models.Model):
+    """The subtotal a unit wrote beside its lines (合计 column), kept to compare with the lines' sum."""
+
+    submission = models.OneToOneField("reporting.Submission", on_delete=models.CASCADE, related_name="stated_total",
+                                      verbose_name="报表")
+    amount_fen = models.BigIntegerField("填报合计（分）")
+    source = models.CharField("出处", max_length=200, blank=True, help_text="如导入文件名与行号")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "填报合计"
+        verbose_name_plural = "填报合计"
+
+    def __str__(self) -> str:
+        return f"{self.submission} 合计"

@@ -42,6 +42,12 @@ class Purpose(models.TextChoices):
     OTHER = "其他", "其他"
 
 
+def period_name(period: Period) -> str:
+    """2020年11月, 2020年1—10月, 2020年11月—2021年2月: the period as a sentence names it."""
+    label = period.label()
+    return label if period.first.year != period.last.year else f"{period.first.year}年{label}"
+
+
 class Submission(models.Model):
     """One unit's report for one period (a month, or a cumulative range such as 2020-01..2020-10)."""
 
@@ -57,6 +63,15 @@ class Submission(models.Model):
     submitted_at = models.DateTimeField("上报时间", null=True, blank=True)
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                      related_name="+", verbose_name="上报人")
+    # Timeliness counts the first time a report went up: a later return and resubmission is a quality matter.
+    first_submitted_at = models.DateTimeField("首次上报时间", null=True, blank=True)
+    signed_off_at = models.DateTimeField("单位审核时间", null=True, blank=True)
+    signed_off_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                      related_name="+", verbose_name="单位审核人")
+    reviewed_at = models.DateTimeField("市总审核时间", null=True, blank=True)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+", verbose_name="市总审核人")
+    return_reason = models.TextField("退回原因", blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -71,6 +86,193 @@ class Submission(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit} {self.period}"
+
+    @property
+    def period(self) -> Period:
+        return Period(self.first_month, self.last_month)
+
+    @property
+    def is_locked(self) -> bool:
+        return self.status == Status.APPROVED
+
+    @property
+    def unit_may_edit(self) -> bool:
+        """The unit changes its report while it is a draft or has been returned to it."""
+        return self.status in (Status.DRAFT, Status.RETURNED)
+
+
+class SubmissionVersion(models.Model):
+    """What went up each time a report was submitted: a frozen copy, so every version can be shown later."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.PROTECT, related_name="versions",
+                                   verbose_name="报表")
+    number = models.PositiveIntegerField("版本")
+    submitted_at = models.DateTimeField("上报时间")
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+", verbose_name="上报人")
+    is_zero_report = models.BooleanField("零报告", default=False)
+    summary = models.TextField("工作信息", blank=True)
+    total_fen = models.BigIntegerField("合计（分）", default=0)
+    line_count = models.PositiveIntegerField("明细条数", default=0)
+    days_late = models.PositiveIntegerField("逾期工作日", default=0)
+    # The lines of this version are the audit trail's state of the submission's lines at this moment.
+    recorded_at = models.DateTimeField("记录时间")
+
+    class Meta:
+        verbose_name = "报表版本"
+        verbose_name_plural = "报表版本"
+        ordering = ["submission", "-number"]
+        constraints = [models.UniqueConstraint(fields=["submission", "number"], name="submission_version_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.submission} 第{self.number}版"
+
+    @property
+    def total_display(self) -> str:
+        return wan_display(self.total_fen)
+
+
+def attachment_upload_to(instance, filename: str) -> str:
+    return f"reporting/{instance.submission.unit_id}/{instance.submission.first_month:%Y%m}/{filename}"
+
+
+class SubmissionFile(models.Model):
+    """A file the unit attaches to its report (工作总结, photos of receipts)."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.PROTECT, related_name="files", verbose_name="报表")
+    file = models.FileField("文件", upload_to=attachment_upload_to, max_length=300)
+    name = models.CharField("文件名", max_length=200)
+    size = models.PositiveBigIntegerField("大小（字节）")
+    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+", verbose_name="上传人")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "报表附件"
+        verbose_name_plural = "报表附件"
+        ordering = ["submission", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DeadlineRule(models.TextChoices):
+    LAST_WORKDAY = "last_workday", "当月最后一个工作日"
+    WORKDAYS_AFTER = "workdays_after", "月末后第N个工作日"
+    FIXED = "fixed", "指定日期"
+
+
+class Round(models.Model):
+    """A reporting round: the period asked for and when it is due. Without one, a month is due on its last
+    working day."""
+
+    first_month = models.DateField("起始月份")
+    last_month = models.DateField("截止月份")
+    rule = models.CharField("截止规则", max_length=20, choices=DeadlineRule.choices,
+                            default=DeadlineRule.LAST_WORKDAY)
+    workdays_after = models.PositiveSmallIntegerField("月末后第几个工作日", null=True, blank=True)
+    fixed_date = models.DateField("指定截止日期", null=True, blank=True)
+    note = models.CharField("说明", max_length=200, blank=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+", verbose_name="创建人")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "统计轮次"
+        verbose_name_plural = "统计轮次"
+        ordering = ["-last_month", "-first_month"]
+        constraints = [
+            models.UniqueConstraint(fields=["first_month", "last_month"], name="one_round_per_period"),
+            models.CheckConstraint(
+                condition=~models.Q(rule="workdays_after", workdays_after__isnull=True),
+                name="round_workdays_after_has_n"),
+            models.CheckConstraint(condition=~models.Q(rule="fixed", fixed_date__isnull=True),
+                                   name="round_fixed_has_date"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period}"
+
+    @property
+    def period(self) -> Period:
+        return Period(self.first_month, self.last_month)
+
+
+class CalendarYear(models.Model):
+    """A year's holiday arrangement as the office entered it from the State Council's notice."""
+
+    year = models.PositiveSmallIntegerField("年份", unique=True)
+    source_text = models.TextField("录入内容")
+    entered_at = models.DateTimeField("录入时间", auto_now=True)
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+", verbose_name="录入人")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "节假日安排"
+        verbose_name_plural = "节假日安排"
+        ordering = ["-year"]
+
+    def __str__(self) -> str:
+        return f"{self.year}年"
+
+
+class CalendarDay(models.Model):
+    """A day the arrangement changes: a holiday on a weekday, or a weekend day made a working day (调休)."""
+
+    year = models.ForeignKey(CalendarYear, on_delete=models.CASCADE, related_name="days", verbose_name="年份")
+    day = models.DateField("日期", unique=True)
+    is_workday = models.BooleanField("上班", help_text="是：调休上班；否：放假")
+    name = models.CharField("名称", max_length=50, blank=True)
+
+    class Meta:
+        verbose_name = "节假日安排日期"
+        verbose_name_plural = "节假日安排日期"
+        ordering = ["day"]
+
+    def __str__(self) -> str:
+        return f"{self.day} {'上班' if self.is_workday else '放假'}"
+
+
+class Channel(models.TextChoices):
+    PHONE = "phone", "电话"
+    MESSAGE = "message", "短信/微信"
+    EMAIL = "email", "邮件"
+    VISIT = "visit", "当面"
+    OTHER = "other", "其他"
+
+
+class Reminder(models.Model):
+    """One chase (催报) of a unit for a round: a call or message the office logged, or a mail the system sent."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="reminders", verbose_name="单位")
+    first_month = models.DateField("起始月份")
+    last_month = models.DateField("截止月份")
+    at = models.DateTimeField("时间")
+    channel = models.CharField("方式", max_length=20, choices=Channel.choices)
+    to_whom = models.CharField("对象", max_length=200, blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                           related_name="+", verbose_name="催报人")
+    outcome = models.CharField("结果", max_length=500, blank=True)
+    automatic = models.BooleanField("系统自动", default=False)
+    failed = models.BooleanField("发送失败", default=False)
+    # The day an automatic mail went to this unit: at most one a day, however often cron runs `fupin remind`.
+    mail_day = models.DateField("邮件日期", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "催报记录"
+        verbose_name_plural = "催报记录"
+        ordering = ["-at"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "mail_day"], condition=models.Q(mail_day__isnull=False),
+                                    name="one_reminder_mail_per_unit_day"),
+        ]
+        indexes = [models.Index(fields=["first_month", "last_month"])]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.get_channel_display()} {self.at:%Y-%m-%d}"
 
     @property
     def period(self) -> Period:

@@ -1,18 +1,57 @@
-"""Writes to the ledger. Each runs in one transaction and leaves an audit row (django-simple-history)."""
+"""Writes to the ledger and the monthly workflow. Each runs in one transaction and leaves an audit row
+(django-simple-history). The workflow's rules live here, so that every face (web, import, command) obeys them:
+
+    草稿 ─(单位审核人签字, where the unit has one)─► 已上报 ─► 已审核 (locked) ─(解锁, with a reason)─► 已上报
+      ▲                                              │
+      └──────────── 已退回 (with a reason) ◄──────────┘
+"""
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from fupin.core.errors import UserError
 from fupin.core.periods import Period
-from fupin.reporting.models import PurchaseLine, Status, Submission
+from fupin.reporting.calendar import WorkCalendar
+from fupin.reporting.deadlines import period_deadline, workdays_late
+from fupin.reporting.models import (
+    COUNTED_STATUSES,
+    PurchaseLine,
+    Status,
+    Submission,
+    SubmissionVersion,
+    period_name,
+)
+from fupin.units import access
 from fupin.units.models import Unit
+from fupin.units.people import SYSTEM_USERNAME
+from fupin.units.selectors import unit_has_approver
 
 SUBMISSION_EXISTS = "{unit}已有{period}的报表；如需替换请使用替换选项"
+SUBMISSION_LOCKED = "{unit}{period}的报表已审核，已锁定，不能修改；如确需修改，请市总管理员填写理由后解锁"
+SUBMISSION_AWAITING_REVIEW = "{unit}{period}的报表已上报，正等待市总审核，不能修改；如需修改请联系市总退回"
+SIGN_OFF_REQUIRED = "{unit}设有审核人，报表须经审核人签字确认后才能上报"
+SIGN_OFF_NOT_NEEDED_NOW = "只有草稿或已退回的报表需要签字确认（当前状态：{status}）"
+ALREADY_SUBMITTED = "报表已上报，无需重复上报（当前状态：{status}）"
+NOTHING_TO_SUBMIT = "报表没有任何明细；如本期确无消费扶贫采购，请勾选“零报告（本期无消费扶贫采购）”后再上报"
+ZERO_REPORT_HAS_LINES = "报表勾选了零报告，却有{count}条明细：请删除明细或取消零报告"
+RETURN_NEEDS_SUBMITTED = "只有已上报的报表可以退回（当前状态：{status}）"
+APPROVE_NEEDS_SUBMITTED = "只有已上报的报表可以审核通过（当前状态：{status}）"
+UNLOCK_NEEDS_APPROVED = "只有已审核的报表需要解锁（当前状态：{status}）"
+RETURN_REASON_REQUIRED = "退回报表须写明原因，让填报单位知道要改什么"
+UNLOCK_REASON_REQUIRED = "解锁已审核的报表须写明理由（将记入审计记录）"
+LINE_FIELDS_UNKNOWN = "不能修改字段：{fields}"
+
+# Fields the unit reports. Once the office has accepted a report they are locked; channel_code is the office's
+# own classification and stays editable (audited) during review.
+LINE_EDITABLE = {"product", "source_text", "channel_code", "method_text", "method", "date_text", "purchase_date",
+                 "quantity_g", "amount_fen", "consumption_type", "purpose", "note", "explanation"}
+OFFICE_FIELDS = {"channel_code"}
+# While a report waits for the office, its unit may still answer the office's questions about a line (上报说明).
+REPLY_FIELDS = {"explanation"}
 
 
 @dataclass
@@ -33,35 +72,93 @@ class LineInput:
     extra: dict = field(default_factory=dict)
 
 
-def _attribute(obj, by) -> None:
+def _attribute(obj, by, reason: str = "") -> None:
     """Tell simple-history who made this change (outside a request, where its middleware cannot)."""
     if by is not None:
         obj._history_user = by
+    if reason:
+        obj._change_reason = reason
+
+
+def _is_system(by) -> bool:
+    return by is None or getattr(by, "username", None) == SYSTEM_USERNAME
+
+
+def _names(submission: Submission) -> dict:
+    return {"unit": submission.unit.display_name, "period": period_name(submission.period),
+            "status": submission.get_status_display()}
+
+
+def ensure_unit_may_change(submission: Submission, by, *, fields: set[str] | None = None) -> None:
+    """Refuse changes to a locked report, and the unit's own changes to one waiting for the office."""
+    if submission.status == Status.APPROVED:
+        if fields is not None and fields <= OFFICE_FIELDS:
+            return
+        raise UserError(SUBMISSION_LOCKED.format(**_names(submission)))
+    if submission.status == Status.SUBMITTED and not _is_system(by):
+        if fields is not None and fields <= OFFICE_FIELDS | REPLY_FIELDS:
+            return
+        if access.can_edit(by, submission.unit) and not access.can_review(by, submission.unit):
+            raise UserError(SUBMISSION_AWAITING_REVIEW.format(**_names(submission)))
+
+
+def _clear_sign_off(submission: Submission) -> None:
+    """A changed report needs a fresh signature."""
+    if submission.signed_off_at and submission.unit_may_edit:
+        Submission.objects.filter(pk=submission.pk).update(signed_off_at=None, signed_off_by=None)
+        submission.signed_off_at = submission.signed_off_by = None
+
+
+def _lock_or_create(unit: Unit, period: Period, by) -> tuple[Submission, bool]:
+    """The (unit, period) row, locked for this transaction; created when missing, safe against a parallel twin."""
+    query = Submission.objects.select_for_update().filter(unit=unit, first_month=period.first,
+                                                          last_month=period.last)
+    existing = query.first()
+    if existing:
+        return existing, False
+    submission = Submission(unit=unit, first_month=period.first, last_month=period.last, created_by=by)
+    _attribute(submission, by)
+    try:
+        with transaction.atomic():
+            submission.save()
+    except IntegrityError:  # another request created it between our read and write
+        return query.get(), False
+    return submission, True
 
 
 def submission_create(*, unit: Unit, period: Period, lines: list[LineInput], by, status: str = Status.DRAFT,
-                      submitted_at: datetime | None = None, replace: bool = False) -> Submission:
-    """Store a unit's report for a period with its lines. With `replace`, the old lines go (kept in history)."""
+                      submitted_at: datetime | None = None, replace: bool = False,
+                      summary: str | None = None, is_zero_report: bool | None = None) -> Submission:
+    """Store a unit's report for a period with its lines. With `replace`, the old lines go (kept in history).
+
+    A report the office has accepted (已审核) cannot be replaced: it must be unlocked first.
+    """
     with transaction.atomic():
-        existing = (Submission.objects.select_for_update()
-                    .filter(unit=unit, first_month=period.first, last_month=period.last).first())
-        if existing and not replace:
-            raise UserError(SUBMISSION_EXISTS.format(unit=unit.display_name, period=period))
-        submission = existing or Submission(unit=unit, first_month=period.first, last_month=period.last,
-                                            created_by=by)
-        if existing:
-            for old in existing.lines.all():
+        submission, created = _lock_or_create(unit, period, by)
+        if not created:
+            if not replace:
+                raise UserError(SUBMISSION_EXISTS.format(unit=unit.display_name, period=period))
+            ensure_unit_may_change(submission, None)  # an import replacing a submitted report is a resubmission
+            for old in submission.lines.all():
                 _attribute(old, by)
                 old.delete()
         submission.status = status
-        if status in (Status.SUBMITTED, Status.APPROVED):
+        counted = status in COUNTED_STATUSES
+        if counted:
             submission.submitted_at = submitted_at or timezone.now()
             submission.submitted_by = by
-        submission.is_zero_report = not lines and status != Status.DRAFT
+            submission.first_submitted_at = submission.first_submitted_at or submission.submitted_at
+        if summary is not None:
+            submission.summary = summary
+        submission.is_zero_report = (not lines and status != Status.DRAFT) if is_zero_report is None \
+            else is_zero_report
+        submission.signed_off_at = submission.signed_off_by = None
         _attribute(submission, by)
         submission.full_clean()
         submission.save()
         lines_bulk_add(submission=submission, lines=lines, by=by)
+        if counted:
+            _version_record(submission, by)
     return submission
 
 
@@ -76,32 +173,167 @@ def lines_bulk_add(*, submission: Submission, lines: list[LineInput], by, start:
     bulk_create_with_history(objs, PurchaseLine, batch_size=2000, default_user=by)
 
 
+def submission_start(*, unit: Unit, period: Period, by) -> Submission:
+    """The unit's report for the period, begun as an empty draft when there is none yet."""
+    with transaction.atomic():
+        submission, _ = _lock_or_create(unit, period, by)
+    return submission
+
+
+def submission_update(*, submission: Submission, by, summary: str | None = None,
+                      is_zero_report: bool | None = None) -> Submission:
+    """The unit's work summary (工作信息) and the zero-report mark."""
+    with transaction.atomic():
+        submission = Submission.objects.select_for_update().select_related("unit").get(pk=submission.pk)
+        ensure_unit_may_change(submission, by)
+        if summary is not None:
+            submission.summary = summary.strip()
+        if is_zero_report is not None:
+            submission.is_zero_report = is_zero_report
+        _clear_sign_off(submission)
+        _attribute(submission, by)
+        submission.full_clean()
+        submission.save()
+    return submission
+
+
 def line_add(*, submission: Submission, data: LineInput, by, position: int | None = None) -> PurchaseLine:
     values = {k: v for k, v in data.__dict__.items() if k != "extra"}
-    if position is None:
-        position = (submission.lines.order_by("-position").values_list("position", flat=True).first() or 0) + 1
-    line = PurchaseLine(submission=submission, position=position, **values)
-    _attribute(line, by)
-    line.full_clean(exclude=["submission"])
-    line.save()
+    with transaction.atomic():
+        submission = Submission.objects.select_for_update().select_related("unit").get(pk=submission.pk)
+        ensure_unit_may_change(submission, by)
+        if position is None:
+            position = (submission.lines.order_by("-position").values_list("position", flat=True).first() or 0) + 1
+        line = PurchaseLine(submission=submission, position=position, **values)
+        _attribute(line, by)
+        line.full_clean(exclude=["submission"])
+        line.save()
+        _clear_sign_off(submission)
     return line
-
-
-LINE_EDITABLE = {"product", "source_text", "channel_code", "method_text", "method", "date_text", "purchase_date",
-                 "quantity_g", "amount_fen", "consumption_type", "purpose", "note", "explanation"}
 
 
 def line_update(*, line: PurchaseLine, by, reason: str = "", **changes) -> PurchaseLine:
     """Change fields of a line; the audit trail keeps who, when, before and after (and why)."""
     unknown = set(changes) - LINE_EDITABLE
     if unknown:
-        raise UserError(f"不能修改字段：{'、'.join(sorted(unknown))}")
+        raise UserError(LINE_FIELDS_UNKNOWN.format(fields="、".join(sorted(unknown))))
     with transaction.atomic():
-        line = PurchaseLine.objects.select_for_update().get(pk=line.pk)
+        line = PurchaseLine.objects.select_for_update().select_related("submission__unit").get(pk=line.pk)
+        ensure_unit_may_change(line.submission, by, fields=set(changes))
         for name, value in changes.items():
             setattr(line, name, value)
-        line._change_reason = reason
-        _attribute(line, by)
+        _attribute(line, by, reason)
         line.full_clean()
         line.save()
+        if set(changes) - OFFICE_FIELDS:
+            _clear_sign_off(line.submission)
     return line
+
+
+def line_remove(*, line: PurchaseLine, by, reason: str = "") -> None:
+    """Take a line out of a draft or returned report; the audit trail keeps it."""
+    with transaction.atomic():
+        line = PurchaseLine.objects.select_for_update().select_related("submission__unit").get(pk=line.pk)
+        ensure_unit_may_change(line.submission, by)
+        _attribute(line, by, reason)
+        line.delete()
+        _clear_sign_off(line.submission)
+
+
+def _locked(submission: Submission) -> Submission:
+    return Submission.objects.select_for_update().select_related("unit").get(pk=submission.pk)
+
+
+def submission_sign_off(*, submission: Submission, by) -> Submission:
+    """The unit's 审核人 confirms the report is right before the reporter sends it up."""
+    with transaction.atomic():
+        submission = _locked(submission)
+        if not submission.unit_may_edit:
+            raise UserError(SIGN_OFF_NOT_NEEDED_NOW.format(**_names(submission)))
+        submission.signed_off_at, submission.signed_off_by = timezone.now(), by
+        _attribute(submission, by, "单位审核人签字确认")
+        submission.save()
+    return submission
+
+
+def submission_submit(*, submission: Submission, by) -> Submission:
+    """草稿/已退回 → 已上报. Late reports are accepted; the version records how many working days late."""
+    with transaction.atomic():
+        submission = _locked(submission)
+        if not submission.unit_may_edit:
+            if submission.status == Status.APPROVED:
+                raise UserError(SUBMISSION_LOCKED.format(**_names(submission)))
+            raise UserError(ALREADY_SUBMITTED.format(**_names(submission)))
+        count = submission.lines.count()
+        if count == 0 and not submission.is_zero_report:
+            raise UserError(NOTHING_TO_SUBMIT)
+        if count and submission.is_zero_report:
+            raise UserError(ZERO_REPORT_HAS_LINES.format(count=count))
+        if unit_has_approver(submission.unit) and not submission.signed_off_at:
+            raise UserError(SIGN_OFF_REQUIRED.format(**_names(submission)))
+        now = timezone.now()
+        submission.status, submission.submitted_at, submission.submitted_by = Status.SUBMITTED, now, by
+        submission.first_submitted_at = submission.first_submitted_at or now
+        submission.return_reason = ""
+        _attribute(submission, by, "上报")
+        submission.save()
+        _version_record(submission, by)
+    return submission
+
+
+def submission_return(*, submission: Submission, by, reason: str) -> Submission:
+    """已上报 → 已退回, with the reason the unit will read."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise UserError(RETURN_REASON_REQUIRED)
+    with transaction.atomic():
+        submission = _locked(submission)
+        if submission.status != Status.SUBMITTED:
+            raise UserError(RETURN_NEEDS_SUBMITTED.format(**_names(submission)))
+        submission.status, submission.return_reason = Status.RETURNED, reason
+        submission.signed_off_at = submission.signed_off_by = None
+        submission.reviewed_at, submission.reviewed_by = timezone.now(), by
+        _attribute(submission, by, f"退回：{reason}")
+        submission.save()
+    return submission
+
+
+def submission_approve(*, submission: Submission, by) -> Submission:
+    """已上报 → 已审核: accepted by the office, and locked."""
+    with transaction.atomic():
+        submission = _locked(submission)
+        if submission.status != Status.SUBMITTED:
+            raise UserError(APPROVE_NEEDS_SUBMITTED.format(**_names(submission)))
+        submission.status = Status.APPROVED
+        submission.reviewed_at, submission.reviewed_by = timezone.now(), by
+        _attribute(submission, by, "审核通过")
+        submission.save()
+    return submission
+
+
+def submission_unlock(*, submission: Submission, by, reason: str) -> Submission:
+    """已审核 → 已上报: the office may then correct it or return it to the unit. The reason is audited."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise UserError(UNLOCK_REASON_REQUIRED)
+    with transaction.atomic():
+        submission = _locked(submission)
+        if submission.status != Status.APPROVED:
+            raise UserError(UNLOCK_NEEDS_APPROVED.format(**_names(submission)))
+        submission.status = Status.SUBMITTED
+        _attribute(submission, by, f"解锁：{reason}")
+        submission.save()
+    return submission
+
+
+def _version_record(submission: Submission, by) -> SubmissionVersion:
+    """Freeze what went up. The lines themselves stay readable through the audit trail (see version_lines)."""
+    totals = list(submission.lines.values_list("amount_fen", flat=True))
+    calendar = WorkCalendar()
+    deadline = period_deadline(submission.period, calendar).day
+    number = (submission.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+    return SubmissionVersion.objects.create(
+        submission=submission, number=number, submitted_at=submission.submitted_at, submitted_by=by,
+        is_zero_report=submission.is_zero_report, summary=submission.summary, total_fen=sum(totals),
+        line_count=len(totals), days_late=workdays_late(deadline, submission.submitted_at, calendar),
+        recorded_at=timezone.now())

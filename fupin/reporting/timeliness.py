@@ -1,20 +1,26 @@
-"""Who reported a round on time, late, or not at all.
+"""Who reported a round on time, late (by how many working days, after how many reminders), or not at all.
 
-A first version: the deadline is the period's last calendar day and reminders are not counted yet.
-The monthly-cycle work replaces the deadline rule (working-day calendar, rounds) and counts reminders.
+Every active unit the person may see is in exactly one of the three lists. A zero report (本期无消费扶贫采购)
+is a report; a draft is not. Timeliness counts the first time a report went up: a return and a resubmission
+afterwards is a matter of quality, not of punctuality.
 """
 
-import calendar
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
 
+from django.db.models import Count, F
 from django.utils import timezone
 
 from fupin.core.periods import Period
-from fupin.reporting.models import COUNTED_STATUSES, Submission
+from fupin.reporting.calendar import WorkCalendar
+from fupin.reporting.deadlines import round_deadline, round_for, workdays_late
+from fupin.reporting.models import Reminder, Round, Status, Submission
 from fupin.units import access
 from fupin.units.models import Unit
 from fupin.units.selectors import reporting_units
+
+REPORTED_STATUSES = (Status.SUBMITTED, Status.RETURNED, Status.APPROVED)
 
 
 @dataclass
@@ -24,6 +30,17 @@ class UnitTimeliness:
     submitted_at: datetime | None = None
     days_late: int = 0
     reminders: int = 0
+    zero_report: bool = False
+    year_rounds: int = 0  # rounds of the year already due
+    year_on_time: int = 0  # of which reported on time
+
+    @property
+    def year_rate(self) -> str:
+        """On-time rate over the year's rounds already due, as a percentage with one place ("" when none)."""
+        if not self.year_rounds:
+            return ""
+        rate = Decimal(self.year_on_time * 100) / Decimal(self.year_rounds)
+        return str(rate.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
 
 
 @dataclass
@@ -33,28 +50,90 @@ class RoundTimeliness:
     on_time: list[UnitTimeliness] = field(default_factory=list)
     late: list[UnitTimeliness] = field(default_factory=list)
     missing: list[UnitTimeliness] = field(default_factory=list)
+    rule: str = ""
+    rule_label: str = ""
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def units(self) -> list[UnitTimeliness]:
+        return self.on_time + self.late + self.missing
 
 
-def round_deadline(period: Period) -> date:
-    last = period.last
-    return date(last.year, last.month, calendar.monthrange(last.year, last.month)[1])
+def round_deadline_day(period: Period) -> date:
+    """Kept for callers of the first version."""
+    return round_deadline(round_for(period)).day
+
+
+def _statuses(period: Period, deadline: date, unit_ids: list[int], calendar: WorkCalendar) -> dict:
+    """unit id → (status, submitted_at, days_late, zero report) for the units that reported."""
+    rows = (Submission.objects.filter(first_month=period.first, last_month=period.last, unit_id__in=unit_ids,
+                                      status__in=REPORTED_STATUSES)
+            .values_list("unit_id", "first_submitted_at", "submitted_at", "is_zero_report"))
+    out = {}
+    for unit_id, first_at, at, zero in rows:
+        at = first_at or at
+        if at is None:
+            continue
+        late = workdays_late(deadline, at, calendar)
+        out[unit_id] = ("late" if late else "on_time", at, late, zero)
+    return out
+
+
+def reminder_counts(period: Period, unit_ids: list[int]) -> dict[int, int]:
+    """Calls and messages logged, and mails that went out (a failed mail is logged but not counted)."""
+    rows = (Reminder.objects.filter(failed=False, first_month=period.first, last_month=period.last, unit_id__in=unit_ids)
+            .values("unit_id").annotate(n=Count("pk")).values_list("unit_id", "n"))
+    return dict(rows)
+
+
+def year_rounds(year: int) -> list[Round]:
+    """The year's rounds: those the office opened, and each month someone reported for (due by default rule)."""
+    rounds = {r.period: r for r in Round.objects.filter(last_month__year=year)}
+    months = (Submission.objects.filter(last_month__year=year, first_month=F("last_month"),
+                                        status__in=REPORTED_STATUSES)
+              .values_list("first_month", flat=True).distinct())
+    for month in months:
+        rounds.setdefault(Period(month, month), round_for(Period(month, month)))
+    return sorted(rounds.values(), key=lambda r: (r.last_month, r.first_month))
+
+
+def _year_counts(year: int, unit_ids: list[int], calendar: WorkCalendar) -> tuple[dict, dict]:
+    """Per unit, how many of the year's rounds already due it was asked for and reported on time."""
+    today = timezone.localdate()
+    rounds, on_time = {}, {}
+    for round_ in year_rounds(year):
+        deadline = round_deadline(round_, calendar).day
+        if deadline >= today:
+            continue
+        statuses = _statuses(round_.period, deadline, unit_ids, calendar)
+        for unit_id in unit_ids:
+            rounds[unit_id] = rounds.get(unit_id, 0) + 1
+            on_time[unit_id] = on_time.get(unit_id, 0) + (statuses.get(unit_id, ("",))[0] == "on_time")
+    return rounds, on_time
 
 
 def round_timeliness(*, period: Period, user=None) -> RoundTimeliness:
-    deadline = round_deadline(period)
-    result = RoundTimeliness(period=period, deadline=deadline)
+    """The round for `period` (the office's, or the default due on the last working day), for the units `user`
+    may see (all, without a user)."""
+    calendar = WorkCalendar()
+    round_ = round_for(period)
+    deadline = round_deadline(round_, calendar)
     units = reporting_units()
     if user is not None:
         units = units.filter(access.visible_units_q(user))
-    submitted = dict(Submission.objects.filter(first_month=period.first, last_month=period.last,
-                                               status__in=COUNTED_STATUSES).values_list("unit_id", "submitted_at"))
+    units = list(units)
+    ids = [u.pk for u in units]
+    statuses = _statuses(period, deadline.day, ids, calendar)
+    reminders = reminder_counts(period, ids)
+    year_rounds, year_on_time = _year_counts(period.last.year, ids, calendar)
+    result = RoundTimeliness(period=period, deadline=deadline.day, rule=round_.rule,
+                             rule_label=round_.get_rule_display())
     for unit in units:
-        at = submitted.get(unit.pk)
-        if at is None:
-            result.missing.append(UnitTimeliness(unit, "missing"))
-        elif timezone.localdate(at) <= deadline:
-            result.on_time.append(UnitTimeliness(unit, "on_time", at))
-        else:
-            days = (timezone.localdate(at) - deadline).days
-            result.late.append(UnitTimeliness(unit, "late", at, days_late=days))
+        status, at, late, zero = statuses.get(unit.pk, ("missing", None, 0, False))
+        entry = UnitTimeliness(unit, status, at, late, reminders.get(unit.pk, 0), zero,
+                               year_rounds.get(unit.pk, 0), year_on_time.get(unit.pk, 0))
+        getattr(result, status).append(entry)
+    result.on_time.sort(key=lambda e: e.submitted_at)
+    result.late.sort(key=lambda e: e.submitted_at)
+    result.warnings = calendar.warnings
     return result

@@ -11,6 +11,8 @@ DEMO_USERS = [
     ("office", "fupin-office", "市总扶贫办", None, Role.ADMIN),
     ("leader", "fupin-leader", "市总领导", None, Role.VIEWER),
     ("yexian", "fupin-yexian", "叶县总工会填报员", "叶县", Role.REPORTER),
+    ("yexian-shenhe", "fupin-yexian-shenhe", "叶县总工会审核人", "叶县", Role.APPROVER),
+    ("wugang", "fupin-wugang", "舞钢市总工会填报员", "舞钢市", Role.REPORTER),
 ]
 
 

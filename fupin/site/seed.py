@@ -1,7 +1,7 @@
 """The seed circular's attachment table (平工办〔2020〕33号), loaded as the demo's ledger."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from importlib import resources
 from zoneinfo import ZoneInfo
 
@@ -11,11 +11,13 @@ from fupin.core.money import wan_to_fen
 from fupin.core.periods import Period
 from fupin.quality.classify import Classifier
 from fupin.reporting.methods import method_normalize
-from fupin.reporting.models import Status, Submission
+from fupin.reporting.models import DeadlineRule, Status, Submission
+from fupin.reporting.rounds import round_open
 from fupin.reporting.services import LineInput, submission_create
 from fupin.units.selectors import UnitMatcher
 
 SEED_PERIOD = Period.parse("2020-01:2020-10")
+SEED_DEADLINE = date(2020, 10, 16)  # the round the circular reports on closed on 16 October
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 # When each unit's figures reached the office. The round closed on 2020-10-16; the circular names the ten on time.
@@ -68,6 +70,8 @@ def seed_load(*, by) -> int:
                 method=method_normalize(row.method)))
     made = 0
     with transaction.atomic():
+        round_open(period=SEED_PERIOD, by=by, rule=DeadlineRule.FIXED, fixed_date=SEED_DEADLINE,
+                   note="平工办〔2020〕33号通报的1—10月统计")
         for unit, lines in by_unit.items():
             if not lines:
                 continue  # 舞阳铁矿: no report at all

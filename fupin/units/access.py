@@ -48,7 +48,36 @@ def can_edit(user, unit: Unit) -> bool:
 
 
 def can_approve(user, unit: Unit) -> bool:
+    """Sign off the unit's report before it goes up (单位审核人), or anything an administrator may do."""
     return bool(roles_for(user, unit) & APPROVE_ROLES)
+
+
+def can_review(user, unit: Unit) -> bool:
+    """Accept or return a unit's report: the city office, or an administrator of a unit above it."""
+    if is_office_admin(user):
+        return True
+    return any(m.role == Role.ADMIN and unit.path.startswith(m.unit.path) and m.unit.path != unit.path
+               for m in _memberships(user))
+
+
+# Every "may this person …" question, by name: views, exports and commands ask `may(user, action, unit)`.
+ACTIONS = {
+    "view": can_view,  # see the unit's figures, reports, timeliness
+    "edit": can_edit,  # fill in and submit the unit's report
+    "sign_off": can_approve,  # 单位审核人: sign off before submission
+    "review": can_review,  # accept (已审核), return (已退回), unlock
+}
+OFFICE_ACTIONS = {"manage", "chase"}  # rounds and the calendar; logging and sending reminders
+
+
+def may(user, action: str, unit: Unit | None = None) -> bool:
+    """The one question: may `user` do `action` (to `unit`'s data)? Unknown actions are refused."""
+    if action in OFFICE_ACTIONS:
+        return is_office_admin(user)
+    check = ACTIONS.get(action)
+    if check is None or unit is None:
+        return False
+    return check(user, unit)
 
 
 def visible_units_q(user, prefix: str = "") -> Q:
@@ -66,11 +95,22 @@ def visible_units(user) -> QuerySet[Unit]:
     return Unit.objects.filter(visible_units_q(user))
 
 
-def unit_for_user_or_404(user, unit_id, *, write: bool = False) -> Unit:
-    """Outsiders get 404, so that a unit's existence does not leak; read-only people get PermissionDenied."""
+def unit_for_user_or_404(user, unit_id, *, write: bool = False, action: str | None = None) -> Unit:
+    """Outsiders get 404, so that a unit's existence does not leak; read-only people get PermissionDenied.
+
+    `action` names what is asked beyond seeing (see ACTIONS); `write=True` means action="edit".
+    """
     unit = Unit.objects.filter(pk=unit_id).first()
     if unit is None or not can_view(user, unit):
         raise Http404("单位不存在")
-    if write and not can_edit(user, unit):
-        raise PermissionDenied("您没有修改该单位数据的权限")
+    action = action or ("edit" if write else None)
+    if action and not may(user, action, unit):
+        raise PermissionDenied(DENIED.get(action, "您没有进行此操作的权限"))
     return unit
+
+
+DENIED = {
+    "edit": "您没有修改该单位数据的权限",
+    "sign_off": "只有本单位的审核人可以签字确认",
+    "review": "只有市总管理员可以审核、退回或解锁报表",
+}

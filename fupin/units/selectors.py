@@ -3,7 +3,7 @@
 from django.db.models import QuerySet
 
 from fupin.core.text import normalize
-from fupin.units.models import Unit, UnitAlias
+from fupin.units.models import Membership, Role, Unit, UnitAlias
 
 SUFFIXES = ("总工会", "工会联合会", "工会", "县", "市", "区")
 
@@ -69,3 +69,8 @@ class UnitMatcher:
 def unit_find(text: str) -> Unit | None:
     """A unit by any way people write it: short or full name, alias, spaces, full width, 郟/郏, missing 县/市/区."""
     return UnitMatcher().find(text)
+
+
+def unit_has_approver(unit: Unit) -> bool:
+    """Whether the unit's report needs its own 审核人's sign-off before it goes up."""
+    return Membership.objects.filter(unit=unit, role=Role.APPROVER, user__is_active=True).exists()

@@ -6,13 +6,14 @@ from django.utils import timezone
 from fupin.core.errors import UserError
 from fupin.core.money import wan_to_fen
 from fupin.reporting.models import PurchaseLine, Submission
-from fupin.reporting.services import line_update
+from fupin.reporting.services import line_update, submission_unlock
 from tests.factories import submission_make, user_make
 
 
 def test_changed_amount_is_recorded_with_who_when_before_and_after(seeded):
     office = user_make("auditor", first_name="审计员")
     line = PurchaseLine.objects.get(submission__unit__short_name="汝州市", source_text="832平台")
+    submission_unlock(submission=line.submission, by=office, reason="汝州市来电更正832平台金额")
     before = timezone.now()
     line_update(line=line, by=office, reason="核对原始凭证", amount_fen=wan_to_fen("36.28"))
     newest, previous = line.history.all()[:2]

@@ -51,3 +51,23 @@ def test_units_are_found_the_ways_people_write_them(seeded):
     assert unit_find("叶县总工会").short_name == "叶县"
     assert unit_find("ＹＥ") is None
     assert UnitMatcher().find("舞钢公司").short_name == "舞钢公司"
+
+
+def test_one_function_answers_every_may_question(personas):
+    p = personas
+    assert access.may(p.reporter, "edit", p.unit) and not access.may(p.reporter, "sign_off", p.unit)
+    assert access.may(p.approver, "sign_off", p.unit) and not access.may(p.approver, "edit", p.unit)
+    assert not access.may(p.reporter, "review", p.unit) and access.may(p.admin, "review", p.unit)
+    assert access.may(p.viewer, "view", p.other_unit) and not access.may(p.viewer, "review", p.other_unit)
+    assert not access.may(p.outsider, "view", p.unit)
+    assert access.may(p.admin, "manage") and not access.may(p.viewer, "chase")
+    assert not access.may(p.admin, "no-such-action", p.unit)
+
+
+def test_a_county_administrator_reviews_the_units_below_it_but_not_its_own(personas):
+    from fupin.units.models import Role
+    from tests.factories import user_make
+
+    below = Unit.objects.create(parent=personas.unit, short_name="叶县某基层工会", name="叶县某基层工会")
+    county_admin = user_make("county_admin", unit=personas.unit, role=Role.ADMIN)
+    assert access.may(county_admin, "review", below) and not access.may(county_admin, "review", personas.unit)

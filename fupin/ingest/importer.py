@@ -1,0 +1,425 @@
+"""One file through the whole import: read, find the layout, turn rows into purchase lines, store — all or
+nothing. Rows stream from the reader; in a long file each unit's lines go to the ledger when its group ends, inside
+one transaction that is rolled back if any row had an error. Memory is bounded by the largest unit's lines, not
+the file, and a small file never holds the database's write lock while it is being read."""
+
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import transaction
+
+from fupin.core.errors import UserError
+from fupin.core.text import normalize
+from fupin.ingest import messages as msg
+from fupin.ingest.context import ImportContext, ImportOptions
+from fupin.ingest.layout import (
+    FIELDS,
+    HEADER_SCAN,
+    REQUIRED,
+    Layout,
+    find_layout,
+    is_subtotal_label,
+    is_total_label,
+    meta_period_conflict,
+)
+from fupin.ingest.messages import Issue, ReadError
+from fupin.ingest.readers import read_document
+from fupin.ingest.report import ImportReport, UnitSummary
+from fupin.ingest.values import CellError, cell_text, is_blank, parse_amount
+from fupin.reporting.models import PurchaseLine, Submission
+from fupin.reporting.services import LineInput, ensure_unit_may_change, submission_create
+from fupin.units.models import Unit, UnitKind
+from fupin.units.selectors import root_unit
+
+CHUNK = 2000  # lines held before finished units are handed to the ledger
+LINE_FIELDS = ("product", "source", "method", "date", "quantity", "amount")
+TEXT_LIMITS = {"product": 200, "source": 200, "method": 50, "date": 50, "note": 500, "explanation": 5000}
+
+
+class _NewUnit:
+    """A unit the file names that the registry lacks, created when the file is stored (--create-units)."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.display_name = normalize(text)
+
+
+@dataclass
+class _Group:
+    """Rows under one unit name (a merged cell, or a name on the group's first row only)."""
+
+    text: str
+    first_row: int
+    unit: Unit | _NewUnit | None = None
+    lines: int = 0
+    amount_fen: int = 0
+    subtotal: tuple | None = None  # (value, row)
+
+
+@dataclass
+class _Stored:
+    unit: object
+    submission: object = None
+    pending: list = field(default_factory=list)
+
+
+def import_bytes(data: bytes, *, name: str, options: ImportOptions, context: ImportContext) -> ImportReport:
+    report = ImportReport(file=name, dry_run=options.dry_run)
+    try:
+        document = read_document(data, options.limits)
+        report.kind = document.kind
+        layout = _layout(document, report)
+        if layout is not None:
+            _FileImport(layout, options, context, report).run()
+    except ReadError as exc:
+        report.error(Issue(exc.message))
+    return report
+
+
+def _layout(document, report: ImportReport) -> Layout | None:
+    for table in document.tables:
+        layout = find_layout(table)
+        if layout is None:
+            continue
+        report.header_row = layout.header_row
+        missing = [FIELDS[name][0] for name in REQUIRED if name not in layout.columns]
+        for column in missing:
+            report.error(Issue(msg.MISSING_COLUMN.format(row=layout.header_row, column=column),
+                               row=layout.header_row, column=column))
+        return None if missing else layout
+    report.error(Issue(msg.NO_HEADER.format(rows=HEADER_SCAN)))
+    return None
+
+
+class _FileImport:
+    def __init__(self, layout: Layout, options: ImportOptions, context: ImportContext, report: ImportReport):
+        self.layout, self.options, self.context, self.report = layout, options, context, report
+        self.columns = layout.columns
+        report.columns = [FIELDS[name][0] for name in layout.columns if name != "unit"]
+        self.width = max(layout.columns.values()) + 1
+        self.line_columns = [layout.columns[name] for name in LINE_FIELDS if name in layout.columns]
+        self.group: _Group | None = None
+        self.total: tuple | None = None  # (value, row) of the 合计 row
+        self.after_total = False
+        self.stored: dict = {}  # unit pk → _Stored
+        self.pending = 0
+        self.stack: ExitStack | None = None
+        self.in_transaction = False
+
+    # The pass over the rows ---------------------------------------------------------------------------------
+
+    def run(self) -> None:
+        conflict = meta_period_conflict(self.layout, self.options.period)
+        if conflict:
+            self.report.error(Issue(msg.PERIOD_MISMATCH.format(found=conflict, expected=self.options.period),
+                                    row=None, value=conflict))
+        with ExitStack() as self.stack:
+            for number, cells in self.layout.rows:
+                self._row(number, cells)
+            self._end_group()
+            self._check_total()
+            if self.report.lines == 0 and self.report.ok:
+                self.report.error(Issue(msg.NO_LINES))
+            self._finish()
+
+    def _cell(self, cells: list, name: str):
+        index = self.columns.get(name)
+        return cells[index] if index is not None and index < len(cells) else None
+
+    def _row(self, number: int, cells: list) -> None:
+        first = next((v for v in cells if v is not None and v != "" and not is_blank(v)), None)
+        if first is None:
+            return
+        if len(cells) < self.width:
+            cells = [*cells, *[None] * (self.width - len(cells))]
+        has_line = any(not is_blank(cells[index]) for index in self.line_columns)
+        if self.after_total:
+            if has_line and not is_blank(self._cell(cells, "amount")):
+                issue = Issue(msg.AFTER_TOTAL, row=number)
+                self.report.error(issue)
+                self._keep_preview(number, cells, [issue], [])
+            return
+        if isinstance(first, str) and "计" in first and is_total_label(first):
+            self.total = (self._cell(cells, "subtotal") if not is_blank(self._cell(cells, "subtotal"))
+                          else self._cell(cells, "amount"), number)
+            self.after_total = True
+            return
+        if isinstance(first, str) and "计" in first and is_subtotal_label(first):
+            if self.group is not None and self.group.subtotal is None:
+                value = self._cell(cells, "subtotal")
+                self.group.subtotal = (value if not is_blank(value) else self._cell(cells, "amount"), number)
+            return
+        unit_value = self._cell(cells, "unit")
+        if not is_blank(unit_value):
+            text = cell_text(unit_value)
+            if not has_line and (":" in normalize(text) or len(text) > 50):
+                return  # 填表人：张三 under the table
+            self._end_group()
+            self.group = self._start_group(text, number)
+        self.report.rows += 1
+        if self.group is not None and self.group.subtotal is None:
+            subtotal = self._cell(cells, "subtotal")
+            if not is_blank(subtotal):
+                self.group.subtotal = (subtotal, number)
+        if not has_line:
+            if self.group is None:
+                return
+            self._keep_preview(number, cells, [], [])
+            return
+        if self.group is None:
+            self.group = self._default_group(number)
+        self._line(number, cells)
+
+    # Units ----------------------------------------------------------------------------------------------------
+
+    def _default_group(self, number: int) -> _Group:
+        """Rows with no unit name: the unit given to the import, else the one written above the header."""
+        if self.layout.meta_unit:  # checked against the unit given, if any: a template of another unit is refused
+            group = self._start_group(self.layout.meta_unit, self.layout.meta_unit_row or number)
+        elif self.options.unit is not None:
+            group = _Group(self.options.unit.display_name, number, unit=self.options.unit)
+        else:
+            group = _Group("", number)
+            self.report.error(Issue(msg.NO_UNIT_COLUMN, row=number, column="单位名称"))
+        self._summary(group)
+        return group
+
+    def _start_group(self, text: str, number: int) -> _Group:
+        group = _Group(text, number)
+        issue = None
+        unit = self.context.unit(text)
+        if unit is None and self.options.create_units:
+            unit = _NewUnit(text)
+            self.report.warn(Issue(msg.UNIT_CREATED, row=number, column="单位名称", value=text))
+        if unit is None:
+            issue = msg.UNIT_UNKNOWN
+        elif self.options.unit is not None and getattr(unit, "pk", None) != self.options.unit.pk:
+            issue = msg.UNIT_NOT_THE_ONE.format(unit=self.options.unit.display_name)
+        elif isinstance(unit, Unit) and not self.context.may_import_for(self.options.user, unit):
+            issue = msg.UNIT_NOT_ALLOWED
+        if issue:
+            self.report.error(Issue(issue, row=number, column="单位名称", value=text))
+        else:
+            group.unit = unit
+            self._summary(group)
+        return group
+
+    def _summary(self, group: _Group) -> None:
+        if group.unit is not None:
+            name = group.unit.display_name
+            self.report.units.setdefault(name, UnitSummary(name, group.first_row))
+
+    def _end_group(self) -> None:
+        group, self.group = self.group, None
+        if group is None:
+            return
+        if group.subtotal is not None:
+            value, row = group.subtotal
+            self._reconcile(value, row, group.amount_fen, msg.SUBTOTAL_DIFFERS, group.text)
+        if group.lines == 0 and group.unit is not None:
+            self.report.warn(Issue(msg.UNIT_WITHOUT_LINES, row=group.first_row, column="单位名称",
+                                   value=group.text))
+            summary = self.report.units.get(group.unit.display_name)
+            if summary is not None and summary.lines == 0:
+                del self.report.units[group.unit.display_name]
+        self._group_ended()
+
+    def _check_total(self) -> None:
+        if self.total is not None:
+            value, row = self.total
+            self._reconcile(value, row, self.report.amount_fen, msg.TOTAL_DIFFERS, None)
+
+    def _reconcile(self, value, row: int, computed_fen: int, message: str, unit_text) -> None:
+        """A written sum agrees when it is the lines' sum rounded to the places it was written with."""
+        column = "合计" if "subtotal" in self.columns else "金额"
+        unit = self.layout.subtotal_unit if "subtotal" in self.columns else self.layout.amount_unit
+        if is_blank(value):
+            return
+        try:
+            found = parse_amount(value, unit)
+        except CellError:
+            self.report.warn(Issue(msg.SUM_NOT_NUMBER, row=row, column=column, value=cell_text(value)))
+            return
+        text = cell_text(value)
+        places = len(text.split(".", 1)[1].rstrip("万元")) if "." in text else 0
+        tolerance = Decimal(10) ** (6 - places if unit == "万元" else 2 - places) / 2
+        if abs(found - computed_fen) > tolerance:
+            fen_per = 1_000_000 if unit == "万元" else 100
+            computed = (Decimal(computed_fen) / fen_per).quantize(Decimal("0.01"))
+            self.report.warn(Issue(message.format(found=text, computed=computed), row=row, column=column,
+                                   value=text, unit=unit_text))
+
+    # Lines ----------------------------------------------------------------------------------------------------
+
+    def _line(self, number: int, cells: list) -> None:
+        errors: list[Issue] = []
+        warnings: list[Issue] = []
+        line = LineInput(amount_fen=0)
+        layout, options, context = self.layout, self.options, self.context
+
+        def problem(name: str, value, message: str, bucket=errors) -> None:
+            bucket.append(Issue(message, row=number, column=FIELDS[name][0], value=cell_text(value),
+                                unit=self.group.text or None))
+
+        def text_of(name: str) -> str:
+            value = self._cell(cells, name)
+            text = cell_text(value)
+            limit = TEXT_LIMITS.get(name)
+            if limit and len(text) > limit:
+                problem(name, text[:20] + "…", msg.TEXT_TOO_LONG.format(column=FIELDS[name][0], limit=limit))
+                return text[:limit]
+            return text
+
+        amount = self._cell(cells, "amount")
+        try:
+            line.amount_fen = parse_amount(amount, layout.amount_unit)
+            if line.amount_fen == 0:
+                problem("amount", amount, msg.AMOUNT_ZERO, warnings)
+            elif line.amount_fen >= 10**10:
+                problem("amount", amount, msg.AMOUNT_HUGE, warnings)
+        except CellError as exc:
+            problem("amount", amount, exc.message)
+        line.product = text_of("product")
+        line.source_text = text_of("source")
+        if not line.source_text:
+            problem("source", "", msg.SOURCE_MISSING)
+        else:
+            line.channel_code = context.channel(line.source_text)
+            if not line.channel_code:
+                problem("source", line.source_text, msg.SOURCE_UNCLASSIFIED, warnings)
+        line.method_text = text_of("method")
+        line.method, rewritten = context.method(line.method_text)
+        if not line.method:
+            problem("method", line.method_text, msg.METHOD_UNKNOWN if line.method_text else msg.METHOD_MISSING)
+        elif rewritten:
+            problem("method", line.method_text, msg.METHOD_NORMALISED.format(method=line.method), warnings)
+        if "date" in self.columns:
+            value = self._cell(cells, "date")
+            line.date_text = text_of("date")
+            try:
+                line.purchase_date = context.date(value, options.period)
+            except CellError as exc:
+                problem("date", value, exc.message)
+        notes = [text_of("note")] if "note" in self.columns else []
+        if "quantity" in self.columns:
+            value = self._cell(cells, "quantity")
+            try:
+                line.quantity_g, as_written = context.quantity(value, layout.tons_per_quantity)
+                if as_written:
+                    problem("quantity", value, msg.QUANTITY_NOT_WEIGHT, warnings)
+                    notes.append(f"数量：{as_written}")
+            except CellError as exc:
+                problem("quantity", value, exc.message)
+        line.note = "；".join(filter(None, notes))[: TEXT_LIMITS["note"]]
+        if "explanation" in self.columns:
+            line.explanation = text_of("explanation")
+        for name, known in (("consumption_type", context.consumption_types), ("purpose", context.purposes)):
+            if name in self.columns:
+                value = self._cell(cells, name)
+                if not is_blank(value):
+                    chosen = known.get(normalize(cell_text(value)))
+                    if chosen is None:
+                        choices = "、".join(dict.fromkeys(known.values()))
+                        problem(name, value, msg.CHOICE_UNKNOWN.format(column=FIELDS[name][0], choices=choices))
+                    else:
+                        setattr(line, name, chosen)
+        for issue in errors:
+            self.report.error(issue)
+        for issue in warnings:
+            self.report.warn(issue)
+        self._keep_preview(number, cells, errors, warnings)
+        if errors or self.group.unit is None:
+            return
+        self.report.lines += 1
+        self.group.lines += 1
+        self.group.amount_fen += line.amount_fen
+        summary = self.report.units[self.group.unit.display_name]
+        summary.lines += 1
+        summary.amount_fen += line.amount_fen
+        self._store(self.group.unit, line)
+
+    def _keep_preview(self, number: int, cells: list, errors: list, warnings: list) -> None:
+        """The first rows, and every row with a problem (up to a bound), for the web preview."""
+        limit, preview = self.options.preview_rows, self.report.preview
+        if not limit or len(preview) >= limit * 3 or (len(preview) >= limit and not errors and not warnings):
+            return
+        preview.append({
+            "row": number, "unit": self.group.text if self.group else "",
+            "cells": [cell_text(self._cell(cells, name)) for name in self.columns if name != "unit"],
+            "issues": [{"message": i.message, "column": i.column, "error": True} for i in errors]
+            + [{"message": i.message, "column": i.column, "error": False} for i in warnings],
+        })
+
+    # Storing --------------------------------------------------------------------------------------------------
+
+    def _store(self, unit, line: LineInput) -> None:
+        if self.options.dry_run or not self.report.ok:
+            return  # nothing will be stored: keep no lines
+        key = id(unit) if isinstance(unit, _NewUnit) else unit.pk
+        state = self.stored.get(key)
+        if state is None:
+            state = self.stored[key] = _Stored(unit)
+        state.pending.append(line)
+        self.pending += 1
+
+    def _group_ended(self) -> None:
+        """A long file hands each finished unit's lines over at the end of its group, so that what is held in
+        memory is one unit's lines, not the file's. (The ledger takes a unit's lines in one call: it records
+        the submitted version's totals.)"""
+        if self.pending >= CHUNK and self.report.ok and not self.options.dry_run:
+            self._flush()
+
+    def _flush(self) -> None:
+        if not self.in_transaction:
+            self.stack.enter_context(transaction.atomic())
+            self.in_transaction = True
+        for state in self.stored.values():
+            if not state.pending or not self.report.ok:
+                continue
+            try:
+                self._store_unit(state)
+            except UserError as exc:
+                self.report.error(Issue(msg.REFUSED_BY_LEDGER.format(reason=exc.message),
+                                        unit=getattr(state.unit, "display_name", None)))
+            state.pending = []
+        self.pending = 0
+
+    def _store_unit(self, state: _Stored) -> None:
+        options = self.options
+        if isinstance(state.unit, _NewUnit):
+            state.unit = _create_unit(state.unit, by=options.by)
+            self.context.remember_unit(state.unit.short_name, state.unit)
+        lines = state.pending
+        if state.submission is not None:
+            # The unit comes back further down a long file: its report is stored again, whole.
+            lines = [*map(_line_input, state.submission.lines.order_by("position", "pk")), *lines]
+        elif options.user is not None:
+            existing = Submission.objects.filter(unit=state.unit, first_month=options.period.first,
+                                                 last_month=options.period.last).first()
+            if existing is not None:
+                ensure_unit_may_change(existing, options.user)  # a reporter may not replace what awaits review
+        state.submission = submission_create(unit=state.unit, period=options.period, lines=lines, by=options.by,
+                                             status=options.status, replace=True)
+
+    def _finish(self) -> None:
+        if self.report.ok and not self.options.dry_run:
+            self._flush()
+        if self.in_transaction and not self.report.ok:
+            transaction.set_rollback(True)
+        self.report.stored = self.in_transaction and self.report.ok
+
+
+def _line_input(line: PurchaseLine) -> LineInput:
+    return LineInput(**{name: getattr(line, name) for name in LineInput.__dataclass_fields__ if name != "extra"})
+
+
+def _create_unit(new: _NewUnit, *, by) -> Unit:
+    root = root_unit()
+    last = root.children.order_by("-order").values_list("order", flat=True).first() or 0
+    unit = Unit(parent=root, short_name=new.display_name[:50], name=new.display_name[:100], kind=UnitKind.OTHER,
+                order=last + 1)
+    unit._history_user = by
+    unit.full_clean()
+    unit.save()
+    return unit

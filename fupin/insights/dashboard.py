@@ -1,0 +1,56 @@
+"""The dashboard's figures for one subtree and period: each chart's data, and the table shown beside it."""
+
+from dataclasses import dataclass, field
+
+from fupin.core.money import wan_display
+from fupin.core.periods import Period
+from fupin.insights import aggregates as ag
+from fupin.reporting.timeliness import round_timeliness
+from fupin.units.models import Unit
+
+STATUS_LABELS = {"on_time": "按时", "late": "逾期", "missing": "未报"}
+
+
+@dataclass
+class Dashboard:
+    root: Unit
+    period: Period
+    summary: ag.Summary
+    trend: list[ag.Share]
+    channels: list[ag.Share]
+    ranking: list[ag.Ranked]
+    methods: list[ag.Share]
+    timeliness: object
+    year_to_date: ag.Summary | None = None
+    month_on_month: ag.MonthOnMonth | None = None
+    charts: dict = field(default_factory=dict)
+
+
+def _series(rows) -> dict:
+    """Labels and 万元 values as decimal strings (ECharts reads numeric strings; money is never a float)."""
+    return {"labels": [r.label for r in rows], "values": [wan_display(r.amount_fen) for r in rows]}
+
+
+def dashboard(*, root: Unit, period: Period, user) -> Dashboard:
+    summary = ag.summary(root=root, period=period)
+    trend = ag.by_dimension(root=root, period=period, dimension="month")
+    channels = ag.by_dimension(root=root, period=period, dimension="channel")
+    ranking = ag.ranking(root=root, period=period)
+    methods = ag.by_dimension(root=root, period=period, dimension="method")
+    timeliness = round_timeliness(period=period, user=user)
+    inside = root.path
+    for status in STATUS_LABELS:
+        setattr(timeliness, status, [e for e in getattr(timeliness, status) if e.unit.path.startswith(inside)])
+    board = Dashboard(root, period, summary, trend, channels, ranking, methods, timeliness)
+    if period.first == period.last:
+        board.year_to_date = ag.summary(root=root, period=ag.year_to_date(period.last))
+        board.month_on_month = ag.month_on_month(root=root, month=period.last)
+    board.charts = {
+        "trend": _series(trend),
+        "channels": _series(channels),
+        "ranking": _series([r for r in reversed(ranking) if r.amount_fen]),
+        "methods": _series(methods),
+        "timeliness": {"labels": list(STATUS_LABELS.values()),
+                       "values": [len(getattr(timeliness, s)) for s in STATUS_LABELS]},
+    }
+    return board

@@ -1,0 +1,62 @@
+"""The rollup: counted money summed at the upper levels of the unit tree, kept current as the ledger changes.
+
+A row holds, for one ancestor unit (its whole subtree, itself included) and one submission span (a month, or a
+cumulative range such as 2020-01..2020-10), the sums for one channel × method × consumption type. Rows exist for
+units shallower than `rollup_depth()` (root, cities, counties at province scale); a deeper subtree is small
+enough to be summed from its lines when asked. See insights/rollup.py for how rows are kept current.
+"""
+
+from django.db import models
+
+from fupin.units.models import Unit
+
+
+class Rollup(models.Model):
+    ancestor = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+", verbose_name="单位（含下级）")
+    first_month = models.DateField("起始月份")
+    last_month = models.DateField("截止月份")
+    channel_code = models.CharField("标准渠道", max_length=20, blank=True)
+    method = models.CharField("采购方式", max_length=10, blank=True)
+    consumption_type = models.CharField("消费类型", max_length=20, blank=True)
+    amount_fen = models.BigIntegerField("金额（分）", default=0)
+    line_count = models.BigIntegerField("明细条数", default=0)
+    excluded_fen = models.BigIntegerField("剔除金额（分）", default=0)
+    excluded_lines = models.BigIntegerField("剔除条数", default=0)
+
+    class Meta:
+        verbose_name = "汇总"
+        verbose_name_plural = "汇总"
+        constraints = [
+            # Its index (ancestor, span, …) serves both the level pivots and one unit's month.
+            models.UniqueConstraint(fields=["ancestor", "first_month", "last_month", "channel_code", "method",
+                                            "consumption_type"], name="rollup_one_row_per_key"),
+        ]
+        indexes = [
+            # Covering: a level's pivot reads the index alone (SQLite has no INCLUDE, so the sums are key columns).
+            models.Index(fields=["ancestor", "first_month", "last_month", "channel_code", "method",
+                                 "consumption_type", "amount_fen", "line_count", "excluded_fen", "excluded_lines"],
+                         name="rollup_covering"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ancestor_id} {self.first_month:%Y-%m}:{self.last_month:%Y-%m} {self.channel_code}"
+
+
+class RollupDirty(models.Model):
+    """A unit's submission span whose lines or status changed since its ancestors' rows were last summed.
+
+    Written in the same transaction as the change (so a rolled-back change leaves no mark), consumed by
+    `rollup_flush`. `token` changes on every mark: the flush deletes a mark only if nobody re-marked it meanwhile.
+    """
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    first_month = models.DateField()
+    last_month = models.DateField()
+    token = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["unit", "first_month", "last_month"],
+                                               name="rollup_dirty_one_per_span")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.first_month:%Y-%m}:{self.last_month:%Y-%m}"

@@ -1,0 +1,212 @@
+"""The screening rules. A line rule looks at one counted line; a submission rule at all of a report's lines.
+
+Each returns findings; messages are Chinese sentences a reporter can act on. Rule codes are stable (JSON, tests).
+"""
+
+import math
+import os
+import statistics
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+from fupin.core.money import FEN_PER_WAN, wan_display
+from fupin.core.text import normalize
+from fupin.quality.classify import canon
+from fupin.quality.consumption import EXPECTED_KINDS, consumption_type_effective
+from fupin.quality.findings import Finding
+from fupin.quality.models import ChannelNature, StatedTotal
+from fupin.reporting.methods import method_normalize
+
+RULE_NAMES = {
+    "channel_unclear": "渠道待确认",
+    "source_missing": "未填产品来源",
+    "method_normalised": "采购方式已规范",
+    "method_unclear": "采购方式不明",
+    "method_mismatch": "采购方式与渠道不符",
+    "duplicate_channel": "同一渠道重复填报",
+    "not_consumption": "不属于消费",
+    "amount_outlier": "金额异常",
+    "amount_yuan_as_wan": "疑似元填入万元列",
+    "missing_kind": "缺少消费类型",
+    "subtotal_mismatch": "合计与明细不符",
+}
+# Money that is not buying anything: donations, cash aid, wages, dues, fees. Found in the product or the source.
+NOT_CONSUMPTION = ("捐款", "捐赠", "捐助", "募捐", "帮扶资金", "扶贫资金", "慰问金", "救助金", "补助金", "工资",
+                   "奖金", "会费", "培训费", "差旅费", "会议费", "交通费", "借款", "赞助费", "现金慰问", "红包")
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    outlier_z: Decimal = Decimal("3.5")  # modified z-score (Iglewicz & Hoaglin) on log amounts
+    outlier_min_history: int = 8  # fewer of the unit's own amounts say nothing about what is usual
+    yuan_suspect_fen: int = 1000 * FEN_PER_WAN  # 1000万元 in one line is 元 typed into the 万元 column
+
+    @classmethod
+    def from_settings(cls) -> "Thresholds":
+        """From Django settings, else the environment (FUPIN_OUTLIER_Z=3.0), else the defaults above."""
+        return cls(outlier_z=Decimal(_setting("FUPIN_OUTLIER_Z", "3.5")),
+                   outlier_min_history=int(_setting("FUPIN_OUTLIER_MIN_HISTORY", "8")),
+                   yuan_suspect_fen=int(Decimal(_setting("FUPIN_YUAN_SUSPECT_WAN", "1000")) * FEN_PER_WAN))
+
+
+def _setting(name: str, default: str) -> str:
+    value = str(getattr(settings, name, os.environ.get(name, default))).strip()
+    try:
+        Decimal(value)
+    except InvalidOperation:
+        raise ImproperlyConfigured(f"{name} 应为数字，而不是“{value}”") from None
+    return value
+
+
+def _finding(severity, rule, submission, line, message, **extra):
+    return Finding(severity, rule, submission.unit, line, message, rule_name=RULE_NAMES[rule], **extra)
+
+
+def _row(line) -> str:
+    return f"第{line.position}行"
+
+
+def _names(checker, codes) -> str:
+    return "、".join(checker.channels[c].name for c in codes if c in checker.channels)
+
+
+# -- line rules ----------------------------------------------------------------------------------------------------
+
+def channel_unclear(checker, submission, line):
+    if not line.source_text.strip():
+        return [_finding("警告", "source_missing", submission, line,
+                         f"{_row(line)}未填写产品来源（采购渠道），请补填")]
+    if line.channel_code:
+        return []
+    answer = checker.classifier.classify(line.source_text)
+    hint = f"，建议归入：{_names(checker, answer.suggestions)}" if answer.suggestions else ""
+    return [_finding("提示", "channel_unclear", submission, line,
+                     f"{_row(line)}产品来源“{line.source_text}”不能确定归入哪个标准渠道，待市总审核{hint}",
+                     suggestions=answer.suggestions)]
+
+
+def method_rules(checker, submission, line):
+    text = line.method_text.strip()
+    if not line.method:
+        what = f"采购方式“{text}”看不出是线上还是线下" if text else "未填写采购方式"
+        return [_finding("警告", "method_unclear", submission, line, f"{_row(line)}{what}，请改为“线上”或“线下”")]
+    if text and normalize(text) != line.method and method_normalize(text) == line.method:
+        return [_finding("提示", "method_normalised", submission, line,
+                         f"{_row(line)}采购方式“{text}”已按“{line.method}”登记，请核实")]
+    return []
+
+
+def method_mismatch(checker, submission, line):
+    channel = checker.channels.get(line.channel_code)
+    if channel is None or not line.method or not channel.nature or channel.nature == line.method:
+        return []
+    source = line.source_text or channel.name
+    if channel.nature == ChannelNature.ONLINE:
+        return [_finding("警告", "method_mismatch", submission, line,
+                         f"{_row(line)}“{source}”属线上渠道（{channel.name}），采购方式却填为线下：请更正，"
+                         "或在上报说明中写明原因")]
+    return [_finding("提示", "method_mismatch", submission, line,
+                     f"{_row(line)}“{source}”通常在线下购买（{channel.name}），采购方式填为线上，请核实")]
+
+
+def not_consumption(checker, submission, line):
+    for field_name, label in (("product", "产品名称"), ("source_text", "产品来源"), ("note", "备注")):
+        value = getattr(line, field_name)
+        word = next((w for w in NOT_CONSUMPTION if w in normalize(value)), None)
+        if word:
+            return [_finding("错误", "not_consumption", submission, line,
+                             f"{_row(line)}{label}“{value}”含“{word}”，捐款、资金、工资、会费、培训差旅等不属于"
+                             "消费扶贫，请删除该行（市总将剔除，不计入统计）")]
+    return []
+
+
+def amount_yuan_as_wan(checker, submission, line):
+    if line.amount_fen < checker.thresholds.yuan_suspect_fen:
+        return []
+    as_yuan = wan_display(line.amount_fen // 10000)
+    return [_finding("警告", "amount_yuan_as_wan", submission, line,
+                     f"{_row(line)}金额{wan_display(line.amount_fen)}万元异常大，是否把“元”填进了“万元”列？"
+                     f"若单位是元，应为{as_yuan}万元")]
+
+
+def amount_outlier(checker, submission, line):
+    """Modified z-score of log10(amount) against the unit's other amounts: robust to the outliers it hunts."""
+    if line.amount_fen <= 0 or line.amount_fen >= checker.thresholds.yuan_suspect_fen:
+        return []
+    others = [math.log10(a) for pk, a in checker.history(submission.unit_id) if pk != line.pk and a > 0]
+    if len(others) < checker.thresholds.outlier_min_history:
+        return []
+    median = statistics.median(others)
+    mad = statistics.median(abs(x - median) for x in others)
+    if mad == 0:
+        return []
+    z = 0.6745 * (math.log10(line.amount_fen) - median) / mad
+    if abs(z) <= float(checker.thresholds.outlier_z):
+        return []
+    usual = wan_display(round(10 ** median))
+    way = "远高于" if z > 0 else "远低于"
+    return [_finding("警告", "amount_outlier", submission, line,
+                     f"{_row(line)}金额{wan_display(line.amount_fen)}万元{way}本单位以往明细（中位数约{usual}万元），"
+                     f"请核实金额和单位，或在上报说明中写明原因")]
+
+
+LINE_RULES = [not_consumption, channel_unclear, method_rules, method_mismatch, amount_yuan_as_wan, amount_outlier]
+
+
+# -- submission rules ----------------------------------------------------------------------------------------------
+
+def duplicate_channel(checker, submission, lines):
+    """The circular asks units to merge the same (or similar) items: one channel, one product, one line.
+    The same text twice is plainly a duplicate (警告); one standard channel written two ways may be merged (提示)."""
+    groups: dict[tuple, list] = {}
+    for line in lines:
+        channel = line.channel_code or ("?" + canon(line.source_text))
+        if channel == "?":
+            continue
+        groups.setdefault((channel, canon(line.product)), []).append(line)
+    found = []
+    for (channel, _), same in groups.items():
+        if len(same) < 2:
+            continue
+        name = checker.channels[channel].name if channel in checker.channels else same[0].source_text
+        rows = "、".join(_row(line) for line in same)
+        product = f"（{same[0].product}）" if same[0].product else ""
+        identical = len({canon(line.source_text) for line in same}) == 1
+        if identical:
+            severity, message = "警告", f"{rows}重复填报“{same[0].source_text}”{product}，应合并为一行"
+        else:
+            texts = "、".join(dict.fromkeys(f"“{line.source_text}”" for line in same))
+            severity, message = "提示", f"{rows}的{texts}同属标准渠道“{name}”{product}，可合并为一行"
+        for line in same:
+            found.append(_finding(severity, "duplicate_channel", submission, line,
+                                  message + "（市总可在审核队列中合并）", related=[other.pk for other in same]))
+    return found
+
+
+def missing_kind(checker, submission, lines):
+    if submission.is_zero_report or not lines:
+        return []
+    kinds = {consumption_type_effective(line) for line in lines}
+    missing = [kind for kind in EXPECTED_KINDS if kind not in kinds]
+    if not missing:
+        return []
+    return [_finding("提示", "missing_kind", submission, None,
+                     f"未报{'、'.join(missing)}：通报要求将其纳入统计，如确实没有可不填")]
+
+
+def subtotal_mismatch(checker, submission, lines):
+    stated = StatedTotal.objects.filter(submission=submission).first()
+    if stated is None:
+        return []
+    actual = sum(line.amount_fen for line in lines)
+    if wan_display(stated.amount_fen) == wan_display(actual):
+        return []
+    return [_finding("提示", "subtotal_mismatch", submission, None,
+                     f"填报的合计{wan_display(stated.amount_fen)}万元与明细之和{wan_display(actual)}万元不符，"
+                     "以明细为准")]
+
+
+SUBMISSION_RULES = [duplicate_channel, subtotal_mismatch, missing_kind]

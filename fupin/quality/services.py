@@ -1,0 +1,80 @@
+"""Writes of the quality app: the office's channel decisions, defaults filled into lines, stated subtotals.
+
+Changes to lines go through `fupin.reporting.services.line_update` (or `reporting.exclusions`), which audit them.
+"""
+
+from django.db import transaction
+
+from fupin.core.errors import UserError
+from fupin.quality.classify import Classifier, canon
+from fupin.quality.consumption import consumption_type_infer
+from fupin.quality.models import Channel, ChannelAlias, StatedTotal
+from fupin.reporting.models import PurchaseLine, Status, Submission
+from fupin.reporting.services import line_update
+
+CHANNEL_UNKNOWN = "没有代码为“{code}”的在用标准渠道"
+SOURCE_EMPTY = "第{n}行没有填写产品来源，无法据此确认渠道"
+
+
+def alias_confirm(*, text: str, code: str, by) -> ChannelAlias:
+    """The office says `text` means channel `code`: the text becomes an alias, so it is never asked again."""
+    channel = Channel.objects.filter(code=code, active=True).first()
+    if channel is None:
+        raise UserError(CHANNEL_UNKNOWN.format(code=code))
+    alias = ChannelAlias.objects.filter(text=text).first() or next(
+        (a for a in ChannelAlias.objects.all() if canon(a.text) == canon(text)), None)
+    if alias is None:
+        alias = ChannelAlias(text=text)
+    elif alias.channel_id == channel.pk and alias.origin == ChannelAlias.Origin.OFFICE:
+        return alias
+    alias.channel, alias.origin = channel, ChannelAlias.Origin.OFFICE
+    alias._history_user = by
+    alias._change_reason = "市总确认渠道"
+    alias.save()
+    return alias
+
+
+def channel_confirm(*, line: PurchaseLine, code: str, by) -> int:
+    """Set the line's channel and remember its text; lines still waiting with the same text follow. Returns how
+    many lines got the channel."""
+    if not line.source_text.strip():
+        raise UserError(SOURCE_EMPTY.format(n=line.position))
+    with transaction.atomic():
+        alias_confirm(text=line.source_text, code=code, by=by)
+        key = canon(line.source_text)
+        waiting = [line] + [other for other in PurchaseLine.objects.filter(channel_code="", excluded=False)
+                            .exclude(pk=line.pk).only("pk", "source_text") if canon(other.source_text) == key]
+        for each in waiting:
+            line_update(line=each, by=by, reason=f"市总确认渠道：{line.source_text} → {code}", channel_code=code)
+    return len(waiting)
+
+
+def submission_defaults_fill(*, submission: Submission, by) -> int:
+    """Fill what a unit left empty and the system can tell: the channel the classifier is sure of, the
+    consumption type the words suggest. Locked (accepted) reports are left alone. Returns lines changed."""
+    if submission.status == Status.APPROVED:
+        return 0
+    classifier, changed = Classifier(), 0
+    for line in submission.lines.filter(excluded=False):
+        changes = {}
+        if not line.channel_code and line.source_text:
+            code = classifier.code_for(line.source_text)
+            if code:
+                changes["channel_code"] = code
+        if not line.consumption_type:
+            changes["consumption_type"] = consumption_type_infer(product=line.product, source=line.source_text,
+                                                                 note=line.note)
+        if changes:
+            line_update(line=line, by=by, reason="系统按产品和来源补填", **changes)
+            changed += 1
+    return changed
+
+
+def stated_total_record(*, submission: Submission, amount_fen: int, by, source: str = "") -> StatedTotal:
+    """Keep the subtotal the unit wrote (合计 column), to compare with its lines."""
+    stated = StatedTotal.objects.filter(submission=submission).first() or StatedTotal(submission=submission)
+    stated.amount_fen, stated.source = amount_fen, source[:200]
+    stated._history_user = by
+    stated.full_clean()
+    stated.save()
+    return stated

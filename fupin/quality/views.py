@@ -1,0 +1,146 @@
+"""The office's review queue, a report's findings with the unit's 上报说明, and the channel taxonomy."""
+
+from contextlib import contextmanager
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Max
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from fupin.core.errors import UserError
+from fupin.core.periods import Period
+from fupin.core.web import period_param
+from fupin.quality.checks import findings_for_submission
+from fupin.quality.models import Channel
+from fupin.quality.selectors import channels_with_words, review_queue
+from fupin.quality.services import channel_confirm
+from fupin.reporting import exclusions
+from fupin.reporting.models import COUNTED_STATUSES, PurchaseLine, Submission
+from fupin.reporting.services import line_update
+from fupin.units import access
+
+OFFICE_ONLY = "审核队列只对市总扶贫办开放"
+
+
+def _default_period() -> Period:
+    latest = Submission.objects.filter(status__in=COUNTED_STATUSES).aggregate(m=Max("last_month"))["m"]
+    if latest is None:
+        today = date.today()  # noqa: DTZ011 (a calendar month, not an instant)
+        return Period.month(today.year, today.month)
+    return Period(date(latest.year, 1, 1), latest)
+
+
+def _office_line(request, line_id) -> PurchaseLine:
+    """The line, for the office: 404 to whoever may not see its unit, 403 to those who see but are not the office."""
+    line = get_object_or_404(PurchaseLine.objects.select_related("submission__unit"), pk=line_id)
+    if not access.can_view(request.user, line.submission.unit):
+        raise Http404("明细不存在")
+    if not access.is_office_admin(request.user):
+        raise PermissionDenied(OFFICE_ONLY)
+    return line
+
+
+def _back(request, fallback: str):
+    target = request.POST.get("next", "")
+    return redirect(target if target.startswith("/") and not target.startswith("//") else fallback)
+
+
+@contextmanager
+def _refusals_shown(request):
+    """A refused action (UserError) becomes a message on the page it returns to."""
+    try:
+        yield
+    except UserError as exc:
+        messages.error(request, exc.message)
+
+
+@login_required
+@require_GET
+def review(request):
+    if not access.is_office_admin(request.user):
+        raise PermissionDenied(OFFICE_ONLY)
+    period, error = period_param(request, _default_period())
+    queue = review_queue(period=period, user=request.user)
+    return render(request, "quality/review.html", {
+        "period": period, "period_error": error, "queue": queue,
+        "channels": Channel.objects.filter(active=True), "next": request.get_full_path()})
+
+
+@login_required
+@require_POST
+def line_channel(request, line_id: int):
+    line = _office_line(request, line_id)
+    code = request.POST.get("code", "").strip()
+    with _refusals_shown(request):
+        count = channel_confirm(line=line, code=code, by=request.user)
+        messages.success(request, f"已确认：“{line.source_text}”归入{code}，共{count}行；今后同样写法不再询问")
+    return _back(request, reverse("quality:review"))
+
+
+@login_required
+@require_POST
+def line_exclude(request, line_id: int):
+    line = _office_line(request, line_id)
+    reason = request.POST.get("reason", "")
+    with _refusals_shown(request):
+        exclusions.line_exclude(line=line, by=request.user, reason=reason)
+        messages.success(request, f"已剔除{line.submission.unit.display_name}第{line.position}行"
+                                  f"（{line.amount_display}万元），不计入合计")
+    return _back(request, reverse("quality:review"))
+
+
+@login_required
+@require_POST
+def line_include(request, line_id: int):
+    line = _office_line(request, line_id)
+    reason = request.POST.get("reason", "")
+    with _refusals_shown(request):
+        exclusions.line_include(line=line, by=request.user, reason=reason)
+        messages.success(request, f"已恢复计入{line.submission.unit.display_name}第{line.position}行")
+    return _back(request, reverse("quality:review"))
+
+
+@login_required
+@require_POST
+def lines_merge(request):
+    lines = [_office_line(request, pk) for pk in request.POST.getlist("line") if pk.isdigit()]
+    reason = request.POST.get("reason", "")
+    with _refusals_shown(request):
+        kept = exclusions.lines_merge(lines=lines, by=request.user, reason=reason)
+        messages.success(request, f"已合并到{kept.submission.unit.display_name}第{kept.position}行，"
+                                  "其余行保留并标为已剔除")
+    return _back(request, reverse("quality:review"))
+
+
+@login_required
+@require_GET
+def submission_findings(request, submission_id: int):
+    submission = get_object_or_404(Submission.objects.select_related("unit"), pk=submission_id)
+    access.unit_for_user_or_404(request.user, submission.unit_id)
+    findings = findings_for_submission(submission)
+    return render(request, "quality/submission.html", {
+        "submission": submission, "findings": findings, "may_explain": access.can_edit(request.user, submission.unit),
+        "next": request.get_full_path()})
+
+
+@login_required
+@require_POST
+def line_explain(request, line_id: int):
+    line = get_object_or_404(PurchaseLine.objects.select_related("submission__unit"), pk=line_id)
+    access.unit_for_user_or_404(request.user, line.submission.unit_id, write=True)
+    text = request.POST.get("explanation", "").strip()
+    with _refusals_shown(request):
+        line_update(line=line, by=request.user, reason="填写上报说明", explanation=text)
+        messages.success(request, f"已保存第{line.position}行的上报说明")
+    return _back(request, reverse("quality:submission", args=[line.submission_id]))
+
+
+@login_required
+@require_GET
+def channels(request):
+    return render(request, "quality/channels.html", {"channels": channels_with_words()})

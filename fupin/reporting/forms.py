@@ -1,0 +1,125 @@
+"""Input forms of the reporting pages. They check what a person typed; the rules live in the services."""
+
+from datetime import date
+
+from django import forms
+
+from fupin.core.errors import UserError
+from fupin.core.money import fen_to_wan, tons_display, tons_to_grams, wan_to_fen
+from fupin.core.periods import Period
+from fupin.reporting.models import Channel, ConsumptionType, DeadlineRule, Method
+from fupin.reporting.services import LineInput
+from fupin.units.selectors import reporting_units
+
+AMOUNT_HELP = "单位：万元，例如 1.5 表示 1.5万元（15000元）"
+
+
+class LineForm(forms.Form):
+    product = forms.CharField(label="产品名称", max_length=200, required=False)
+    source_text = forms.CharField(label="产品来源（购买渠道）", max_length=200,
+                                  help_text="例如：扶贫832平台、贫困户、扶贫基地")
+    method = forms.ChoiceField(label="采购方式", choices=Method.choices)
+    purchase_date = forms.DateField(label="采购时间", required=False,
+                                    widget=forms.DateInput(attrs={"type": "date"}))
+    quantity_tons = forms.DecimalField(label="数量（吨）", required=False, min_value=0, max_digits=16,
+                                       decimal_places=6)
+    amount_wan = forms.DecimalField(label="金额（万元）", min_value=0, max_digits=16, decimal_places=6,
+                                    help_text=AMOUNT_HELP, widget=forms.NumberInput(attrs={"step": "any",
+                                                                                           "inputmode": "decimal"}))
+    consumption_type = forms.ChoiceField(label="消费类型", required=False,
+                                         choices=[("", "—")] + list(ConsumptionType.choices))
+    note = forms.CharField(label="备注", max_length=500, required=False)
+
+    def line_input(self) -> LineInput:
+        data = self.cleaned_data
+        quantity = data.get("quantity_tons")
+        return LineInput(
+            amount_fen=wan_to_fen(data["amount_wan"]), product=data["product"].strip(),
+            source_text=data["source_text"].strip(), method_text=data["method"], method=data["method"],
+            date_text=data["purchase_date"].isoformat() if data.get("purchase_date") else "",
+            purchase_date=data.get("purchase_date"),
+            quantity_g=tons_to_grams(quantity) if quantity is not None else None,
+            consumption_type=data.get("consumption_type") or "", note=data["note"].strip())
+
+    def changes(self) -> dict:
+        """The same input as keyword arguments for line_update."""
+        values = self.line_input().__dict__
+        return {k: v for k, v in values.items() if k not in ("extra", "explanation", "channel_code", "purpose")}
+
+    @staticmethod
+    def initial_for(line) -> dict:
+        return {"product": line.product, "source_text": line.source_text, "method": line.method,
+                "purchase_date": line.purchase_date, "amount_wan": fen_to_wan(line.amount_fen),
+                "quantity_tons": tons_display(line.quantity_g), "consumption_type": line.consumption_type,
+                "note": line.note}
+
+
+class SummaryForm(forms.Form):
+    summary = forms.CharField(label="工作信息", required=False, max_length=5000,
+                              widget=forms.Textarea(attrs={"rows": 5}),
+                              help_text="本期消费扶贫工作开展情况的简要说明")
+    is_zero_report = forms.BooleanField(label="零报告：本期无消费扶贫采购", required=False)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label="原因", max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label="附件", help_text="工作总结、凭证照片等；单个文件不超过上限")
+
+
+class RoundForm(forms.Form):
+    period = forms.CharField(label="期间", max_length=20, help_text="YYYY-MM 或 YYYY-MM:YYYY-MM，例如 2020-11")
+    rule = forms.ChoiceField(label="截止规则", choices=DeadlineRule.choices)
+    workdays_after = forms.IntegerField(label="月末后第几个工作日", required=False, min_value=1, max_value=31)
+    fixed_date = forms.DateField(label="指定截止日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    note = forms.CharField(label="说明", max_length=200, required=False)
+
+    def clean_period(self) -> Period:
+        try:
+            return Period.parse(self.cleaned_data["period"])
+        except UserError as exc:
+            raise forms.ValidationError(exc.message) from None
+
+    def clean(self):
+        data = super().clean()
+        if data.get("rule") == DeadlineRule.WORKDAYS_AFTER and not data.get("workdays_after"):
+            self.add_error("workdays_after", "规则为“月末后第N个工作日”时须填写N")
+        if data.get("rule") == DeadlineRule.FIXED and not data.get("fixed_date"):
+            self.add_error("fixed_date", "规则为“指定日期”时须填写截止日期")
+        return data
+
+
+class ArrangementForm(forms.Form):
+    text = forms.CharField(
+        label="节假日安排", widget=forms.Textarea(attrs={"rows": 14}),
+        help_text="按国务院办公厅通知逐行录入，每行“名称 日期 放假”或“名称 日期 上班”，"
+                  "例如：春节 2027-02-06~2027-02-13 放假；春节 2027-02-20 上班")
+
+
+class ReminderForm(forms.Form):
+    unit = forms.ModelChoiceField(label="单位", queryset=None, empty_label="—请选择—")
+    period = forms.CharField(label="期间", max_length=20, help_text="例如 2020-10")
+    channel = forms.ChoiceField(label="方式", choices=[c for c in Channel.choices if c[0] != Channel.EMAIL])
+    to_whom = forms.CharField(label="对象", max_length=200, required=False, help_text="姓名、电话")
+    outcome = forms.CharField(label="结果", max_length=500, required=False, help_text="例如：答应明天上报")
+    at = forms.DateTimeField(label="时间", required=False, help_text="不填为现在",
+                             widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = reporting_units()
+
+    def clean_period(self) -> Period:
+        try:
+            return Period.parse(self.cleaned_data["period"])
+        except UserError as exc:
+            raise forms.ValidationError(exc.message) from None
+
+
+class YearForm(forms.Form):
+    year = forms.IntegerField(min_value=2000, max_value=2100, required=False)
+
+    def year_or(self, default: date) -> int:
+        return (self.cleaned_data.get("year") if self.is_valid() else None) or default.year

@@ -1,0 +1,78 @@
+"""Headless chromium: the office opens the compliance page over the demo data; a reporter enters spending."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+ARTIFACTS = Path(os.environ.get("FUPIN_ARTIFACTS", "test-artifacts"))
+
+
+@pytest.fixture
+def browser_page():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path="/usr/bin/chromium", headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync", "--no-first-run"])
+        page = browser.new_page(locale="zh-CN")
+        yield page
+        browser.close()
+
+
+def log_in(page, url, username, password):
+    page.goto(url)
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_office_sees_each_units_compliance_and_the_demo_units_figures(live_server, browser_page):
+    from django.core.management import call_command
+
+    call_command("demo", verbosity=0, stdout=open(os.devnull, "w"))
+    page = browser_page
+    log_in(page, f"{live_server.url}/policy/compliance/?period=2020-01:2020-10", "office", "fupin-office")
+    page.wait_for_selector("[data-testid=compliance-unit]")
+    assert page.locator("[data-testid=compliance-unit]").count() == 29
+    yexian = page.locator("[data-testid=compliance-unit][data-unit=叶县]")
+    assert yexian.get_attribute("data-status") == "breach"
+    assert yexian.locator("[data-testid=per-member]").inner_text() == "1800.00"
+    assert yexian.locator("[data-testid=holiday-status]").inner_text() == "未超上限"
+    wugang = page.locator("[data-testid=compliance-unit][data-unit=舞钢市]")
+    assert wugang.locator("[data-testid=per-member]").inner_text() == "2000.00"
+    assert page.inner_text("[data-testid=breach-count]") == "2"
+    assert page.inner_text("[data-testid=missing-count]") == "27"
+    assert "金额单位：元" in page.inner_text("main")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "policy_compliance.png"), full_page=True)
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_reporter_enters_spending_and_sees_its_unit_judged(live_server, browser_page):
+    from django.core.management import call_command
+
+    call_command("init", verbosity=0, stdout=open(os.devnull, "w"))
+    from fupin.site.demo import demo_users_create
+
+    demo_users_create()
+    page = browser_page
+    log_in(page, f"{live_server.url}/policy/spending/", "yexian", "fupin-yexian")
+    page.wait_for_selector("[data-testid=spending-form]")
+    page.fill("input[name=period]", "2020-01:2020-12")
+    page.fill("input[name=sisong]", "10000")
+    page.fill("input[name=holiday]", "200000.01")
+    page.fill("input[name=hardship]", "0")
+    page.fill("input[name=other]", "0")
+    page.fill("input[name=member_count]", "100")
+    page.click("[data-testid=spending-form] button[type=submit]")
+    page.wait_for_selector("text=已保存")
+    page.goto(f"{live_server.url}/policy/compliance/?period=2020-01:2020-12")
+    row = page.locator("[data-testid=compliance-unit]")
+    assert row.count() == 1 and row.get_attribute("data-unit") == "叶县"
+    assert row.locator("[data-testid=holiday-status]").inner_text() == "超过上限的部分未用于本省贫困地区农副产品"

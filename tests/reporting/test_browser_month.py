@@ -1,0 +1,109 @@
+"""Headless chromium: the reporter's month on a phone — fill in, the approver signs off, submit, the office returns
+it with a reason, fix, sign off and resubmit, the office accepts."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+ARTIFACTS = Path(os.environ.get("FUPIN_ARTIFACTS", "test-artifacts"))
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "locale": "zh-CN"}
+
+
+@pytest.fixture
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path="/usr/bin/chromium", headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync", "--no-first-run"])
+        yield browser
+        browser.close()
+
+
+def logged_in(browser, url: str, username: str, password: str, **context):
+    page = browser.new_context(**(context or {"locale": "zh-CN"})).new_page()
+    page.goto(url)
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    page.wait_for_selector("[data-testid=status]")
+    return page
+
+
+def status(page) -> str:
+    return page.inner_text("[data-testid=status]").strip()
+
+
+def fits_the_screen(page) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_reporters_month_on_a_phone(live_server, browser):
+    from django.core.management import call_command
+
+    from fupin.units.selectors import unit_find
+
+    call_command("demo", verbosity=0, stdout=open(os.devnull, "w"))
+    url = f"{live_server.url}/reporting/{unit_find('叶县').pk}/2020-11/"
+
+    reporter = logged_in(browser, url, "yexian", "fupin-yexian", **PHONE)
+    assert status(reporter) == "未填报" and fits_the_screen(reporter)
+    reporter.click("text=开始填报")
+    form = reporter.locator("[data-testid=line-form]")
+    form.locator("input[name=product]").fill("香菇")
+    form.locator("input[name=source_text]").fill("叶县扶贫产品展示中心")
+    form.locator("select[name=method]").select_option("线下")
+    form.locator("input[name=amount_wan]").fill("2.5")
+    form.locator("button[type=submit]").click()
+    reporter.wait_for_selector("text=已添加一条明细")
+    reporter.fill("textarea[name=summary]", "组织职工到扶贫基地采购香菇，工会慰问品中扶贫产品占比超过20%。")
+    reporter.click("text=保存")
+    reporter.wait_for_selector("text=已保存工作信息")
+    assert reporter.inner_text("[data-testid=total]") == "2.50" and fits_the_screen(reporter)
+    reporter.click("[data-testid=submit-button]")
+    reporter.wait_for_selector("text=须经审核人签字确认后才能上报")
+
+    approver = logged_in(browser, url, "yexian-shenhe", "fupin-yexian-shenhe", **PHONE)
+    approver.click("[data-testid=sign-off-button]")
+    approver.wait_for_selector("text=已签字确认，可以上报")
+
+    reporter.reload()
+    reporter.click("[data-testid=submit-button]")
+    reporter.wait_for_selector("text=已上报市总")
+    assert status(reporter) == "已上报"
+
+    office = logged_in(browser, url, "office", "fupin-office")
+    office.fill("textarea[name=reason]", "香菇金额与发票不符，发票为2.3万元，请更正后重报")
+    office.click("[data-testid=return-button]")
+    office.wait_for_selector("text=已退回填报单位")
+
+    reporter.reload()
+    assert status(reporter) == "已退回"
+    assert "发票为2.3万元" in reporter.inner_text("[data-testid=return-reason]")
+    reporter.click("text=修改")
+    reporter.fill("input[name=amount_wan]", "2.3")
+    reporter.fill("input[name=reason]", "按发票更正")
+    reporter.click("text=保存")
+    reporter.wait_for_selector("text=已修改明细")
+    assert reporter.inner_text("[data-testid=total]") == "2.30"
+
+    approver.reload()
+    approver.click("[data-testid=sign-off-button]")
+    approver.wait_for_selector("text=已签字确认，可以上报")
+    reporter.reload()
+    reporter.click("[data-testid=submit-button]")
+    reporter.wait_for_selector("text=已上报市总")
+    assert reporter.locator("[data-testid=versions] tbody tr").count() == 2
+    assert fits_the_screen(reporter)
+    ARTIFACTS.mkdir(exist_ok=True)
+    reporter.screenshot(path=str(ARTIFACTS / "reporter_month_phone.png"), full_page=True)
+
+    office.reload()
+    office.click("[data-testid=approve-button]")
+    office.wait_for_selector("text=已审核通过，报表已锁定")
+    assert status(office) == "已审核"

@@ -1,0 +1,241 @@
+"""Every URL of the project, for every persona: who gets what, and no figure of another unit leaks.
+
+The URLs come from walking the resolver, so a page added later is covered without touching this file: with no
+explicit expectation it is still checked — anonymous people are sent to log in (or get 404/405), nobody gets a
+500, and a unit's people never see another unit's figures in the page or the download.
+"""
+
+import io
+import re
+import zipfile
+from dataclasses import dataclass
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls.resolvers import RoutePattern
+
+from fupin.reporting.models import PurchaseLine, Submission, SubmissionFile
+from fupin.units.models import Unit
+from tests.factories import PASSWORD
+
+SEED = "2020-01:2020-10"
+# Figures only the unit's own people (and the city's) may see: a subtotal, a line, and the city's total.
+FIGURES = {"舞钢市": ("73.73", "32.18", "3341.57"), "叶县": ("171.08", "52.73", "36.99", "3341.57")}
+
+
+@dataclass
+class Route:
+    name: str | None
+    pattern: str
+    keys: tuple[str, ...]
+    positional: int = 0  # unnamed regex groups (django-simple-history's admin pages use them)
+
+
+def _keys(pattern) -> list[str]:
+    if isinstance(pattern, RoutePattern):
+        return list(pattern.converters)
+    return list(pattern.regex.groupindex)
+
+
+def walk(patterns, prefix: str = "", namespace: str | None = None, keys: tuple = ()):
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            ns = ":".join(filter(None, [namespace, entry.namespace])) or None
+            yield from walk(entry.url_patterns, prefix + str(entry.pattern), ns, keys + tuple(_keys(entry.pattern)))
+        elif isinstance(entry, URLPattern):
+            name = f"{namespace}:{entry.name}" if namespace and entry.name else entry.name
+            regex = entry.pattern.regex
+            positional = 0 if isinstance(entry.pattern, RoutePattern) else regex.groups - len(regex.groupindex)
+            yield Route(name, prefix + str(entry.pattern), keys + tuple(_keys(entry.pattern)), positional)
+
+
+def all_routes() -> list[Route]:
+    return list(walk(get_resolver().url_patterns))
+
+
+def _fill(pattern: str, kwargs: dict) -> str:
+    """A URL from a pattern with no name: substitute <conv:key> and (?P<key>...) groups."""
+    text = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(kwargs[m.group(1)]), pattern)
+    text = re.sub(r"\(\?P<(\w+)>[^)]*\)", lambda m: str(kwargs[m.group(1)]), text)
+    return "/" + text.replace("^", "").replace("$", "").replace("\\", "")
+
+
+def urls_for(route: Route, samples: dict) -> list[str]:
+    """One URL per sample value of each key (a key with several samples, like fmt, gives several URLs)."""
+    variants = [{}]
+    for key in route.keys:
+        values = samples.get(key, "1")
+        values = values if isinstance(values, list) else [values]
+        variants = [v | {key: value} for v in variants for value in values]
+    if route.positional:
+        args = [samples.get("object_id", "1")] + ["1"] * (route.positional - 1)
+        return [reverse(route.name, args=args)]
+    out = []
+    for kwargs in variants:
+        out.append(reverse(route.name, kwargs=kwargs or None) if route.name else _fill(route.pattern, kwargs))
+    return out
+
+
+def body_text(response) -> str:
+    """The text a person could read from a response: HTML, JSON, a streamed file, or the XML inside xlsx/docx."""
+    raw = b"".join(response.streaming_content) if response.streaming else response.content
+    if raw[:2] == b"PK":
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            raw = b"".join(archive.read(n) for n in archive.namelist() if n.endswith((".xml", ".rels")))
+    return raw.decode("utf-8", errors="replace")
+
+
+# Who gets what, by URL name and the persona's relation to the unit in the URL (GET).
+ALL_200 = {"admin": 200, "viewer": 200, "own_reporter": 200, "own_approver": 200, "foreign": 200}
+UNIT_READ = {"admin": 200, "viewer": 200, "own_reporter": 200, "own_approver": 200, "foreign": 404}
+UNIT_EDIT_FORM = {"admin": 200, "viewer": 403, "own_reporter": 200, "own_approver": 403, "foreign": 404}
+OFFICE_ONLY = {"admin": 200, "viewer": 403, "own_reporter": 403, "own_approver": 403, "foreign": 403}
+POST_ONLY = {"admin": 405, "viewer": 405, "own_reporter": 405, "own_approver": 405, "foreign": 405}
+GET_EXPECTED = {
+    "home": ALL_200, "login": ALL_200,
+    "logout": POST_ONLY,
+    "publishing:attachment": ALL_200, "publishing:attachment_download": ALL_200,
+    "reporting:index": ALL_200, "reporting:timeliness": ALL_200, "reporting:rounds": ALL_200,
+    "reporting:calendar": ALL_200,
+    "reporting:reminders": OFFICE_ONLY, "reporting:calendar_year": OFFICE_ONLY,
+    "reporting:submission": UNIT_READ, "reporting:version": UNIT_READ, "reporting:file_download": UNIT_READ,
+    "reporting:line_edit": UNIT_EDIT_FORM,
+    **{f"reporting:{n}": POST_ONLY for n in ("start", "summary", "line_add", "file_upload", "sign_off", "submit",
+                                             "return", "approve", "unlock", "line_remove")},
+}
+# POST with an empty form: the step is refused or explained on the page (302 back), or the person is turned away.
+EDIT = {"admin": 302, "viewer": 403, "own_reporter": 302, "own_approver": 403, "foreign": 404}
+SIGN = {"admin": 302, "viewer": 403, "own_reporter": 403, "own_approver": 302, "foreign": 404}
+REVIEW = {"admin": 302, "viewer": 403, "own_reporter": 403, "own_approver": 403, "foreign": 404}
+POST_EXPECTED = {
+    **{f"reporting:{n}": EDIT for n in ("start", "summary", "line_add", "file_upload", "submit", "line_remove")},
+    "reporting:sign_off": SIGN,
+    **{f"reporting:{n}": REVIEW for n in ("return", "approve", "unlock")},
+    "reporting:line_edit": UNIT_EDIT_FORM,
+    "reporting:rounds": OFFICE_ONLY, "reporting:reminders": OFFICE_ONLY, "reporting:calendar_year": OFFICE_ONLY,
+}
+PUBLIC = {"login", "admin:login"}
+
+
+@pytest.fixture
+def world(personas, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    p = personas
+    p.admin.is_staff = True
+    p.admin.save()
+    samples = {}
+    for unit in (p.unit, p.other_unit):
+        submission = Submission.objects.get(unit=unit, first_month__month=1, last_month__month=10)
+        stored = SubmissionFile(submission=submission, name="工作总结.txt", size=40)
+        stored.file.save("工作总结.txt", ContentFile(f"{unit}工作总结：合计{FIGURES[unit.short_name][0]}万元".encode()))
+        samples[unit.short_name] = {
+            "unit_id": unit.pk, "period": SEED, "line_id": PurchaseLine.objects.filter(submission=submission)
+            .order_by("position").first().pk, "file_id": stored.pk, "number": 1, "year": 2027,
+            "fmt": ["json", "html", "xlsx", "docx"], "app_label": "units", "object_id": str(unit.pk),
+            "content_type_id": ContentType.objects.get_for_model(Unit).pk, "url": "no-such-page/",
+        }
+    return p, samples
+
+
+def clients(p) -> dict[str, tuple[Client, object]]:
+    out = {"anonymous": (Client(raise_request_exception=False), None)}
+    for name in ("admin", "reporter", "approver", "viewer", "outsider"):
+        client = Client(raise_request_exception=False)
+        user = getattr(p, name)
+        assert client.login(username=user.username, password=PASSWORD)
+        out[name] = (client, user)
+    return out
+
+
+def relation(persona: str, target: str) -> str:
+    """How a persona stands to the target unit (叶县's reporter and approver; 舞钢市's reporter is the outsider)."""
+    if persona in ("admin", "viewer"):
+        return persona
+    own = {"reporter": "叶县", "approver": "叶县", "outsider": "舞钢市"}[persona]
+    if own != target:
+        return "foreign"
+    return "own_reporter" if persona in ("reporter", "outsider") else "own_approver"
+
+
+def is_login_redirect(response) -> bool:
+    """To a login page; or, for the admin site's own logout, back to the admin site (which asks to log in)."""
+    location = response.get("Location", "")
+    return response.status_code == 302 and (re.search(r"/(admin/)?login/", location) is not None
+                                            or location == reverse("admin:index"))
+
+
+def check(response, route: Route, url: str, persona: str, target: str, method: str, problems: list) -> None:
+    status = response.status_code
+    where = f"{method} {url} ({route.name or route.pattern}) as {persona}"
+    if status >= 500:
+        problems.append(f"{where}: {status}")
+        return
+    if persona == "anonymous":
+        if route.name not in PUBLIC and not (is_login_redirect(response) or status in (404, 405)):
+            problems.append(f"{where}: {status}, expected a redirect to log in")
+        return
+    rel = relation(persona, target)
+    if persona in ("reporter", "approver", "outsider"):
+        own = {"reporter": "叶县", "approver": "叶县", "outsider": "舞钢市"}[persona]
+        other = "舞钢市" if own == "叶县" else "叶县"
+        text = body_text(response)
+        leaked = [figure for figure in FIGURES[other] if figure in text]
+        if leaked:
+            problems.append(f"{where}: shows {other}'s figures {leaked}")
+    table = (GET_EXPECTED if method == "GET" else POST_EXPECTED).get(route.name)
+    if route.name and route.name.startswith("admin:") and route.name != "admin:login" and persona != "admin":
+        if not (is_login_redirect(response) or status in (404, 405)):
+            problems.append(f"{where}: {status}, the admin site is for the office")
+    elif table is not None and table.get(rel) != status:
+        problems.append(f"{where}: {status}, expected {table.get(rel)}")
+
+
+def test_every_url_for_every_persona(world):
+    p, samples = world
+    people = clients(p)
+    routes = all_routes()
+    assert {"reporting:submission", "reporting:timeliness", "publishing:attachment_download"} <= {
+        r.name for r in routes}
+    problems, walked = [], set()
+    for target in ("舞钢市", "叶县"):
+        for route in routes:
+            unit_scoped = bool(set(route.keys) & {"unit_id", "line_id", "file_id", "object_id"}) or route.positional
+            if target == "叶县" and not unit_scoped:
+                continue  # pages without a unit in the URL were walked once already
+            for url in urls_for(route, samples[target]):
+                walked.add(route.pattern)
+                for persona, (client, _) in people.items():
+                    check(client.get(url), route, url, persona, target, "GET", problems)
+    assert not problems, "\n".join(problems)
+    assert walked == {r.pattern for r in routes}
+
+
+def test_every_workflow_step_for_every_persona(world):
+    p, samples = world
+    people = clients(p)
+    problems = []
+    for target in ("舞钢市", "叶县"):
+        for route in all_routes():
+            if route.name not in POST_EXPECTED:
+                continue
+            for url in urls_for(route, samples[target]):
+                for persona, (client, _) in people.items():
+                    check(client.post(url, {}), route, url, persona, target, "POST", problems)
+    assert not problems, "\n".join(problems)
+    # Nothing the empty posts asked for changed a locked report.
+    assert set(Submission.objects.filter(first_month__month=1).values_list("status", flat=True)) == {"approved"}
+
+
+def test_a_reporter_never_sees_another_units_subtotal_anywhere(world):
+    p, _ = world
+    client = Client()
+    assert client.login(username=p.reporter.username, password=PASSWORD)
+    for url in (reverse("home"), reverse("publishing:attachment") + f"?period={SEED}",
+                reverse("reporting:timeliness") + f"?period={SEED}", reverse("reporting:index"),
+                reverse("publishing:attachment_download", args=["json"]) + f"?period={SEED}",
+                reverse("publishing:attachment_download", args=["xlsx"]) + f"?period={SEED}"):
+        text = body_text(client.get(url))
+        assert "73.73" not in text and "舞钢市" not in text, url
