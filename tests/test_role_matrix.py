@@ -2,13 +2,15 @@
 
 The URLs come from walking the resolver, so a page added later is covered without touching this file: with no
 explicit expectation it is still checked — anonymous people are sent to log in (or get 404/405), nobody gets a
-500, and a unit's people never see another unit's figures in the page or the download.
+500, a unit's people never see another unit's figures in the page or the download, and they cannot act on another
+unit's data. Each URL is asked bare and with `?period=…&unit=…` (the filters pages and exports search by).
 """
 
 import io
 import re
 import zipfile
 from dataclasses import dataclass
+from datetime import date
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
@@ -17,13 +19,21 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.resolvers import RoutePattern
 
+from fupin.core.periods import Period
+from fupin.ingest.services import import_job_create
+from fupin.ingest.template_xlsx import template_xlsx
+from fupin.publishing.services import circular_draft
+from fupin.publishing.views import CHARTS
 from fupin.reporting.models import PurchaseLine, Submission, SubmissionFile
 from fupin.units.models import Unit
 from tests.factories import PASSWORD
+from tests.ingest.upload_files import fill_template
 
 SEED = "2020-01:2020-10"
-# Figures only the unit's own people (and the city's) may see: a subtotal, a line, and the city's total.
-FIGURES = {"舞钢市": ("73.73", "32.18", "3341.57"), "叶县": ("171.08", "52.73", "36.99", "3341.57")}
+# Figures only the unit's own people (and the city's) may see: a subtotal, lines; and the city's total, which
+# neither unit's people may see.
+CITY_TOTAL = "3341.57"
+FIGURES = {"舞钢市": ("73.73", "32.18", CITY_TOTAL), "叶县": ("171.08", "52.73", "36.99", CITY_TOTAL)}
 
 
 @dataclass
@@ -126,14 +136,22 @@ def world(personas, settings, tmp_path):
     p = personas
     p.admin.is_staff = True
     p.admin.save()
+    circular = circular_draft(period=Period.parse(SEED), by=p.admin, number="平工办〔2020〕33号", on=date(2020, 10, 20))
     samples = {}
-    for unit in (p.unit, p.other_unit):
+    for unit, owner in ((p.unit, p.reporter), (p.other_unit, p.outsider)):
         submission = Submission.objects.get(unit=unit, first_month__month=1, last_month__month=10)
+        figure = FIGURES[unit.short_name][0]
         stored = SubmissionFile(submission=submission, name="工作总结.txt", size=40)
-        stored.file.save("工作总结.txt", ContentFile(f"{unit}工作总结：合计{FIGURES[unit.short_name][0]}万元".encode()))
+        stored.file.save("工作总结.txt", ContentFile(f"{unit}工作总结：合计{figure}万元".encode()))
+        november = Period.parse("2020-11")
+        upload = fill_template(template_xlsx(unit=unit, period=november), [["小米", "832平台", "线上", "2020-11-05", "",
+                                                                           float(figure)]])
+        job = import_job_create(user=owner, file_name="上报.xlsx", content=upload, period=november, unit=unit)
         samples[unit.short_name] = {
             "unit_id": unit.pk, "period": SEED, "line_id": PurchaseLine.objects.filter(submission=submission)
-            .order_by("position").first().pk, "file_id": stored.pk, "number": 1, "year": 2027,
+            .order_by("position").first().pk, "file_id": stored.pk, "submission_id": submission.pk,
+            "job_id": job.pk, "number": 1, "year": 2027, "pk": circular.pk,
+            "version": circular.history.first().history_id, "name": list(CHARTS),
             "fmt": ["json", "html", "xlsx", "docx"], "app_label": "units", "object_id": str(unit.pk),
             "content_type_id": ContentType.objects.get_for_model(Unit).pk, "url": "no-such-page/",
         }
@@ -167,21 +185,31 @@ def is_login_redirect(response) -> bool:
                                             or location == reverse("admin:index"))
 
 
-def check(response, route: Route, url: str, persona: str, target: str, method: str, problems: list) -> None:
+UNIT_KEYS = {"unit_id", "line_id", "file_id", "object_id", "submission_id", "job_id"}
+OWN = {"reporter": "叶县", "approver": "叶县", "outsider": "舞钢市"}
+
+
+def unit_scoped(route: Route) -> bool:
+    return bool(set(route.keys) & UNIT_KEYS or route.positional)
+
+
+def check(response, route: Route, url: str, persona: str, target: str, method: str, problems: list,
+          expect: bool = True) -> str:
+    """Record what is wrong with one response; return the text a person could read from it.
+    `expect=False` (a URL with filters in its query) checks everything but the status tables."""
     status = response.status_code
     where = f"{method} {url} ({route.name or route.pattern}) as {persona}"
+    text = body_text(response)
     if status >= 500:
         problems.append(f"{where}: {status}")
-        return
+        return text
     if persona == "anonymous":
         if route.name not in PUBLIC and not (is_login_redirect(response) or status in (404, 405)):
             problems.append(f"{where}: {status}, expected a redirect to log in")
-        return
+        return text
     rel = relation(persona, target)
-    if persona in ("reporter", "approver", "outsider"):
-        own = {"reporter": "叶县", "approver": "叶县", "outsider": "舞钢市"}[persona]
-        other = "舞钢市" if own == "叶县" else "叶县"
-        text = body_text(response)
+    if persona in OWN:
+        other = "舞钢市" if OWN[persona] == "叶县" else "叶县"
         leaked = [figure for figure in FIGURES[other] if figure in text]
         if leaked:
             problems.append(f"{where}: shows {other}'s figures {leaked}")
@@ -189,37 +217,52 @@ def check(response, route: Route, url: str, persona: str, target: str, method: s
     if route.name and route.name.startswith("admin:") and route.name != "admin:login" and persona != "admin":
         if not (is_login_redirect(response) or status in (404, 405)):
             problems.append(f"{where}: {status}, the admin site is for the office")
-    elif table is not None and table.get(rel) != status:
+    elif expect and table is not None and table.get(rel) != status:
         problems.append(f"{where}: {status}, expected {table.get(rel)}")
+    elif expect and table is None and method == "POST" and rel == "foreign" and unit_scoped(route):
+        if status not in (403, 404, 405):
+            problems.append(f"{where}: {status}, another unit's data must be out of reach")
+    return text
 
 
 def test_every_url_for_every_persona(world):
     p, samples = world
     people = clients(p)
     routes = all_routes()
-    assert {"reporting:submission", "reporting:timeliness", "publishing:attachment_download"} <= {
-        r.name for r in routes}
+    assert {"reporting:submission", "reporting:timeliness", "publishing:attachment_download", "ingest:job",
+            "quality:submission"} <= {r.name for r in routes}
     problems, walked = [], set()
+    seen = {persona: set() for persona in people}
+    every_figure = {figure for figures in FIGURES.values() for figure in figures}
     for target in ("舞钢市", "叶县"):
+        search = f"?period={SEED}&unit={samples[target]['unit_id']}"
         for route in routes:
-            unit_scoped = bool(set(route.keys) & {"unit_id", "line_id", "file_id", "object_id"}) or route.positional
-            if target == "叶县" and not unit_scoped:
-                continue  # pages without a unit in the URL were walked once already
+            bare = target == "舞钢市" or unit_scoped(route)  # pages without a unit in the URL: walked once bare
+            queries = ([""] if bare else []) + ([] if route.pattern.startswith("admin/") else [search])
             for url in urls_for(route, samples[target]):
                 walked.add(route.pattern)
-                for persona, (client, _) in people.items():
-                    check(client.get(url), route, url, persona, target, "GET", problems)
+                for query, (persona, (client, _)) in ((q, c) for q in queries for c in people.items()):
+                    text = check(client.get(url + query), route, url + query, persona, target, "GET", problems,
+                                 expect=not query)
+                    seen[persona] |= {figure for figure in every_figure if figure in text}
     assert not problems, "\n".join(problems)
     assert walked == {r.pattern for r in routes}
+    # The figures are real: the office reads them all, each unit its own (else "no leak" would prove nothing).
+    assert seen["admin"] == seen["viewer"] == every_figure
+    assert seen["reporter"] == seen["approver"] == set(FIGURES["叶县"]) - {CITY_TOTAL}
+    assert seen["outsider"] == set(FIGURES["舞钢市"]) - {CITY_TOTAL}
 
 
-def test_every_workflow_step_for_every_persona(world):
+def test_every_post_for_every_persona(world):
+    """An empty form posted to every URL outside the admin site: the workflow steps have their table; anything
+    else must not act on another unit's data (403/404/405)."""
     p, samples = world
     people = clients(p)
     problems = []
+    routes = [r for r in all_routes() if not r.pattern.startswith("admin/") and r.name != "logout"]
     for target in ("舞钢市", "叶县"):
-        for route in all_routes():
-            if route.name not in POST_EXPECTED:
+        for route in routes:
+            if target == "叶县" and not unit_scoped(route):
                 continue
             for url in urls_for(route, samples[target]):
                 for persona, (client, _) in people.items():

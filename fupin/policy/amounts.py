@@ -1,7 +1,11 @@
-"""The rules speak 元 and percent, the ledger 万元: exact text for each, rounded half up only where a division
-makes it necessary (a share, an amount per member). Comparisons never use these texts, only whole 分."""
+"""The rules speak 元 and percent, the ledger 万元: exact text for each, rounded only where a division makes it
+necessary (a share, an amount per member). Comparisons never use these texts, only whole 分.
 
-from decimal import ROUND_HALF_UP, Decimal
+A rounded figure must not contradict the verdict beside it: a share is cut down (19.9999% shows 19.99, not 20.00,
+next to 未达标) and an amount per member rounded up (2000.0001元 shows 2000.01, not 2000.00, next to 超过上限).
+Limits are whole 万分之一 and whole 分, so the shown figure reaches the limit exactly when the real one does."""
+
+from decimal import Decimal
 
 from fupin.core.errors import UserError
 from fupin.core.money import FEN_PER_YUAN, to_decimal, wan_display
@@ -34,10 +38,10 @@ def wan_text(fen: int | None) -> str | None:
 
 
 def percent_text(numerator: int, denominator: int) -> str | None:
-    """numerator / denominator as a percent with two places, half up; None when the denominator is 0."""
+    """numerator / denominator as a percent with two places, cut down; None when the denominator is 0."""
     if not denominator:
         return None
-    return str((Decimal(numerator) * 100 / Decimal(denominator)).quantize(TWO, rounding=ROUND_HALF_UP))
+    return bp_percent_text(numerator * 10000 // denominator)
 
 
 def bp_percent_text(bp: int | None) -> str | None:
@@ -46,9 +50,10 @@ def bp_percent_text(bp: int | None) -> str | None:
 
 
 def per_member_yuan_text(fen: int, members: int) -> str | None:
+    """元 per member with two places, rounded up; None without members."""
     if not members:
         return None
-    return str((Decimal(fen) / FEN_PER_YUAN / members).quantize(TWO, rounding=ROUND_HALF_UP))
+    return yuan_text(-(-fen // members))
 
 
 def percent_to_bp(value) -> int:

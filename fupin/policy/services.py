@@ -12,7 +12,7 @@ from django.db import transaction
 from fupin.core.errors import UserError
 from fupin.core.money import yuan_to_fen
 from fupin.core.periods import Period
-from fupin.policy.amounts import percent_to_bp
+from fupin.policy.amounts import percent_to_bp, yuan_text
 from fupin.policy.models import Document, MemberCount, Rule, WelfareSpending
 from fupin.reporting.models import Purpose
 from fupin.units.models import Unit
@@ -105,7 +105,7 @@ def welfare_spending_save(*, unit: Unit, period: Period, amounts: SpendingInput,
     for purpose, field in WelfareSpending.FIELDS.items():
         value = getattr(amounts, field)
         if value < 0:
-            raise UserError(SPENDING_NEGATIVE.format(purpose=Purpose(purpose).label, value=value / 100))
+            raise UserError(SPENDING_NEGATIVE.format(purpose=Purpose(purpose).label, value=yuan_text(value)))
     with transaction.atomic():
         record = (WelfareSpending.objects.select_for_update()
                   .filter(unit=unit, first_month=period.first, last_month=period.last).first())

@@ -59,14 +59,18 @@ def _doc(rule: Rule) -> str:
     return rule.document.number
 
 
-def rule_sentence(rule: Rule) -> str:
+def rule_sentence(rule: Rule, as_of=None) -> str:
+    """The rule in a circular's words; an allowance whose window closed by `as_of` is said to have closed."""
     if rule.kind == RuleKind.SHARE_MIN:
         purposes = "、".join(_purpose(p) for p in rule.purpose_list)
         return (f"按照{_doc(rule)}，{purposes}支出中应拿出不低于{percent_plain(rule.min_share_bp)}%的金额"
                 "采购贫困地区或对口帮扶地区消费扶贫产品")
     if rule.kind == RuleKind.HOLIDAY_CAP:
         return f"按照{_doc(rule)}，每位会员年度节日慰问品不超过{yuan_plain(rule.amount_fen)}元"
-    until = f"，截至{date_cn(rule.effective_until)}" if rule.effective_until else ""
+    until = ""
+    if rule.effective_until:
+        closed = as_of is not None and as_of > rule.effective_until
+        until = f"，已于{date_cn(rule.effective_until)}截止" if closed else f"，截至{date_cn(rule.effective_until)}"
     return f"在此之后可再按每人不超过{yuan_plain(rule.amount_fen)}元采购本省贫困地区农副产品（{_doc(rule)}{until}）"
 
 
@@ -77,7 +81,7 @@ def summary_from_report(report: ComplianceReport) -> ComplianceSummary:
     missing = [u for u in units if u.missing]
     paragraphs = []
     if report.rules:
-        paragraphs.append("；".join(rule_sentence(r) for r in report.rules) + "。")
+        paragraphs.append("；".join(rule_sentence(r, report.as_of) for r in report.rules) + "。")
     else:
         paragraphs.append(f"截至{date_cn(report.as_of)}，系统中没有适用的政策规则。")
 

@@ -5,7 +5,9 @@ the chinesecalendar package, and — for a year neither knows — weekends only,
 """
 
 import re
+from bisect import bisect_right
 from datetime import date, timedelta
+from functools import cache
 
 import chinese_calendar
 from django.db import transaction
@@ -36,6 +38,14 @@ _LINE = re.compile(rf"^(?P<name>.*?)\s*(?P<first>{_DATE})(?:\s*(?:~|～|至|到|
 _DATE_PARTS = re.compile(r"^(?:(\d{4})\s*[-/.年]\s*)?(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 
 
+@cache
+def _package_workdays(year: int) -> tuple[int, ...]:
+    """The year's working days as ordinals; the package's data never changes while we run."""
+    first = date(year, 1, 1).toordinal()
+    return tuple(o for o in range(first, date(year, 12, 31).toordinal() + 1)
+                 if chinese_calendar.is_workday(date.fromordinal(o)))
+
+
 def package_knows(year: int) -> bool:
     try:
         chinese_calendar.is_workday(date(year, 6, 1))
@@ -54,6 +64,7 @@ class WorkCalendar:
         for year in CalendarYear.objects.values_list("year", flat=True):
             self._office.setdefault(year, {})
         self._known: dict[int, bool] = {}
+        self._workdays: dict[int, tuple[int, ...]] = {}
         self.fallback_years: set[int] = set()
 
     def source(self, year: int) -> str:
@@ -91,12 +102,22 @@ class WorkCalendar:
         return day
 
     def workdays_between(self, after: date, until: date) -> int:
-        """Working days d with after < d ≤ until."""
-        count, day = 0, after
-        while day < until:
-            day += timedelta(days=1)
-            count += self.is_workday(day)
-        return count
+        """Working days d with after < d ≤ until (a late report may come years after its round)."""
+        count = 0
+        for year in range(after.year, until.year + 1):
+            days = self._year_workdays(year)
+            count += bisect_right(days, until.toordinal()) - bisect_right(days, after.toordinal())
+        return max(count, 0)
+
+    def _year_workdays(self, year: int) -> tuple[int, ...]:
+        if year not in self._workdays:
+            if self.source(year) == SOURCE_PACKAGE:
+                self._workdays[year] = _package_workdays(year)
+            else:
+                first = date(year, 1, 1).toordinal()
+                self._workdays[year] = tuple(o for o in range(first, date(year, 12, 31).toordinal() + 1)
+                                             if self.is_workday(date.fromordinal(o)))
+        return self._workdays[year]
 
 
 def month_end(year: int, month: int) -> date:

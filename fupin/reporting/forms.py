@@ -7,7 +7,7 @@ from django import forms
 from fupin.core.errors import UserError
 from fupin.core.money import fen_to_wan, tons_display, tons_to_grams, wan_to_fen
 from fupin.core.periods import Period
-from fupin.reporting.models import Channel, ConsumptionType, DeadlineRule, Method
+from fupin.reporting.models import Channel, ConsumptionType, DeadlineRule, Method, Purpose
 from fupin.reporting.services import LineInput
 from fupin.units.selectors import reporting_units
 
@@ -28,6 +28,8 @@ class LineForm(forms.Form):
                                                                                            "inputmode": "decimal"}))
     consumption_type = forms.ChoiceField(label="消费类型", required=False,
                                          choices=[("", "—")] + list(ConsumptionType.choices))
+    purpose = forms.ChoiceField(label="用途", required=False, choices=[("", "—")] + list(Purpose.choices),
+                                help_text="用于“四送”、节日慰问或困难职工慰问的采购请选择，以便对照政策规则")
     note = forms.CharField(label="备注", max_length=500, required=False)
 
     def line_input(self) -> LineInput:
@@ -39,19 +41,20 @@ class LineForm(forms.Form):
             date_text=data["purchase_date"].isoformat() if data.get("purchase_date") else "",
             purchase_date=data.get("purchase_date"),
             quantity_g=tons_to_grams(quantity) if quantity is not None else None,
-            consumption_type=data.get("consumption_type") or "", note=data["note"].strip())
+            consumption_type=data.get("consumption_type") or "", purpose=data.get("purpose") or "",
+            note=data["note"].strip())
 
     def changes(self) -> dict:
         """The same input as keyword arguments for line_update."""
         values = self.line_input().__dict__
-        return {k: v for k, v in values.items() if k not in ("extra", "explanation", "channel_code", "purpose")}
+        return {k: v for k, v in values.items() if k not in ("extra", "explanation", "channel_code")}
 
     @staticmethod
     def initial_for(line) -> dict:
         return {"product": line.product, "source_text": line.source_text, "method": line.method,
                 "purchase_date": line.purchase_date, "amount_wan": fen_to_wan(line.amount_fen),
                 "quantity_tons": tons_display(line.quantity_g), "consumption_type": line.consumption_type,
-                "note": line.note}
+                "purpose": line.purpose, "note": line.note}
 
 
 class SummaryForm(forms.Form):
@@ -66,7 +69,8 @@ class ReasonForm(forms.Form):
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(label="附件", help_text="工作总结、凭证照片等；单个文件不超过上限")
+    # An empty file gets through to file_attach, which names it ("文件“…”是空的") instead of "请选择要上传的文件".
+    file = forms.FileField(label="附件", help_text="工作总结、凭证照片等；单个文件不超过上限", allow_empty_file=True)
 
 
 class RoundForm(forms.Form):

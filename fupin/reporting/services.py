@@ -25,6 +25,7 @@ from fupin.reporting.models import (
     SubmissionVersion,
     period_name,
 )
+from fupin.reporting.signals import submission_saved, submission_submitting
 from fupin.units import access
 from fupin.units.models import Unit
 from fupin.units.people import SYSTEM_USERNAME
@@ -50,6 +51,9 @@ LINE_FIELDS_UNKNOWN = "不能修改字段：{fields}"
 LINE_EDITABLE = {"product", "source_text", "channel_code", "method_text", "method", "date_text", "purchase_date",
                  "quantity_g", "amount_fen", "consumption_type", "purpose", "note", "explanation"}
 OFFICE_FIELDS = {"channel_code"}
+# A change to these asks listeners (quality) to fill in what the words now tell; the fill itself changes only
+# channel and consumption type, so it does not ask again.
+WORDING_FIELDS = {"product", "source_text", "note"}
 # While a report waits for the office, its unit may still answer the office's questions about a line (上报说明).
 REPLY_FIELDS = {"explanation"}
 
@@ -209,6 +213,7 @@ def line_add(*, submission: Submission, data: LineInput, by, position: int | Non
         line.full_clean(exclude=["submission"])
         line.save()
         _clear_sign_off(submission)
+        submission_saved.send(sender=Submission, submission=submission, by=by)
     return line
 
 
@@ -227,6 +232,8 @@ def line_update(*, line: PurchaseLine, by, reason: str = "", **changes) -> Purch
         line.save()
         if set(changes) - OFFICE_FIELDS:
             _clear_sign_off(line.submission)
+        if set(changes) & WORDING_FIELDS:
+            submission_saved.send(sender=Submission, submission=line.submission, by=by)
     return line
 
 
@@ -271,6 +278,7 @@ def submission_submit(*, submission: Submission, by) -> Submission:
             raise UserError(ZERO_REPORT_HAS_LINES.format(count=count))
         if unit_has_approver(submission.unit) and not submission.signed_off_at:
             raise UserError(SIGN_OFF_REQUIRED.format(**_names(submission)))
+        submission_submitting.send(sender=Submission, submission=submission, by=by)
         now = timezone.now()
         submission.status, submission.submitted_at, submission.submitted_by = Status.SUBMITTED, now, by
         submission.first_submitted_at = submission.first_submitted_at or now

@@ -102,6 +102,8 @@ def _act(request, unit_id: int, period: str, action: str, fn, done: str):
         fn(sub)
     except UserError as exc:
         messages.error(request, exc.message)
+        for detail in exc.details[:20]:
+            messages.error(request, detail)
     else:
         messages.success(request, done)
     return redirect(_here(unit, period_))

@@ -47,6 +47,11 @@ def can_edit(user, unit: Unit) -> bool:
     return bool(roles_for(user, unit) & EDIT_ROLES)
 
 
+def edits_somewhere(user) -> bool:
+    """Fills in some unit's reports (the menu offers 导入 only to them)."""
+    return is_office_admin(user) or any(m.role in EDIT_ROLES for m in _memberships(user))
+
+
 def can_approve(user, unit: Unit) -> bool:
     """Sign off the unit's report before it goes up (单位审核人), or anything an administrator may do."""
     return bool(roles_for(user, unit) & APPROVE_ROLES)

@@ -47,7 +47,7 @@ def test_json_labels_every_figure_with_its_unit(ledger):
     assert sisong == {"purpose": "四送", "rule_id": sisong["rule_id"], "spending_yuan": "100000.00",
                       "poverty_yuan": "25000.00", "poverty_wan": "2.50", "share_percent": "25.00",
                       "min_share_percent": "20.00", "status": "met", "status_label": "达标"}
-    assert holiday["share_percent"] == "23.08" and hardship["status"] == "below"
+    assert holiday["share_percent"] == "23.07" and hardship["status"] == "below"
     assert yexian["holiday"]["per_member_yuan"] == "2600.00"
     assert yexian["holiday"]["status"] == "over_extra" and yexian["holiday"]["extra_window"] == {
         "from": "2020-01-01", "until": "2020-12-31"}
@@ -100,3 +100,24 @@ def test_the_circular_section_for_a_reporter_covers_its_own_unit_only(ledger):
 def test_the_circular_section_explains_a_period_across_new_year_instead_of_failing(registry):
     summary = compliance_summary(period=Period.parse("2020-11:2021-02"))
     assert summary.paragraphs and "跨年" in summary.paragraphs[0] and summary.figures == {}
+
+
+def test_the_circular_draft_carries_the_policy_section_after_the_problems(ledger):
+    from fupin.publishing.circular_render import draft_text
+
+    text = draft_text(period=Period.parse("2020-01:2020-12"), number="平工办〔2021〕1号", on=date(2021, 1, 10))
+    kinds_texts = [(p["kind"], p["text"]) for p in text.paragraphs]
+    headings = [t for k, t in kinds_texts if k == "heading1"]
+    assert headings[2:4] == ["三、审核发现的问题", "四、政策规则落实情况"]
+    start = kinds_texts.index(("heading1", "四、政策规则落实情况"))
+    body = [t for _, t in kinds_texts[start + 1:start + 4]]
+    assert body == compliance_summary(period=Period.parse("2020-01:2020-12")).paragraphs[:3]
+    assert "不低于20%" in body[0] and "舞钢市人均2100.00元" in "".join(t for _, t in kinds_texts)
+
+
+def test_the_circular_says_an_allowance_window_has_closed(registry):
+    spending("叶县", "2021-01:2021-12", holiday="1000", members=10)
+    first = compliance_summary(period=Period.parse("2021-01:2021-12")).paragraphs[0]
+    assert "每人不超过500元" in first and "已于2020年12月31日截止" in first
+    first = compliance_summary(period=Period.parse("2020-01:2020-12")).paragraphs[0]
+    assert "截至2020年12月31日" in first and "截止" not in first

@@ -42,8 +42,8 @@ def test_the_extra_allowance_is_500_yuan_a_member_at_most(registry, holiday_yuan
     assert row("舞钢市", YEAR).holiday.status == expected
 
 
-@pytest.mark.parametrize(("bought_wan", "expected"), [
-    ("2.9999", HolidayStatus.NOT_COVERED), ("3", HolidayStatus.EXTRA_USED), ("3.0001", HolidayStatus.EXTRA_USED)])
+@pytest.mark.parametrize(("bought_wan", "expected"), [  # 29999.99元, 30000元, 30000.01元
+    ("2.999999", HolidayStatus.NOT_COVERED), ("3", HolidayStatus.EXTRA_USED), ("3.000001", HolidayStatus.EXTRA_USED)])
 def test_spending_over_the_cap_must_be_matched_by_poverty_farm_products(registry, bought_wan, expected):
     spending("郏县", YEAR, holiday="230000", members=100)  # 30000元 over the cap
     purchases("郏县", YEAR, (Purpose.HOLIDAY, bought_wan, "COOP", date(2020, 9, 28)))
@@ -99,6 +99,8 @@ def test_per_member_amounts_are_exact_in_yuan(registry):
 
     spending("高新区", YEAR, holiday="200000.01", members=100)
     data = holiday_json(row("高新区", YEAR).holiday, reported=True)
-    assert data["holiday_yuan"] == "200000.01" and data["per_member_yuan"] == "2000.00"
-    assert data["over_cap_yuan"] == "0.01" and data["cap_per_member_yuan"] == "2000.00"
+    # 2000.0001元 a member is shown rounded up, so it never reads 2000.00 beside 超过上限
+    assert data["holiday_yuan"] == "200000.01" and data["per_member_yuan"] == "2000.01"
+    assert data["over_cap_yuan"] == "0.01" and data["over_cap_per_member_yuan"] == "0.01"
+    assert data["cap_per_member_yuan"] == "2000.00"
     assert data["extra_per_member_yuan"] == "500.00" and data["extra_allowance_yuan"] == "50000.00"

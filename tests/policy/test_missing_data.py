@@ -71,3 +71,25 @@ def test_demo_data_loads_once(seeded):
     before = list(WelfareSpending.objects.values_list("pk", "holiday_fen"))
     call_command("demo", verbosity=0, stdout=open("/dev/null", "w"))
     assert list(WelfareSpending.objects.values_list("pk", "holiday_fen")) == before and len(before) == 2
+
+
+def test_the_purpose_column_of_an_imported_sheet_feeds_the_shares(registry, tmp_path):
+    import xlsxwriter
+
+    path = tmp_path / "叶县.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet()
+    rows = [["产品名称", "产品来源", "采购方式", "采购时间", "金额（万元）", "用途"],
+            ["小米", "832平台", "线上", "2020-09-28", "0.2", "四送"],
+            ["香菇", "832平台", "线上", "2020-09-28", "0.1", "节日慰问"],
+            ["苹果", "832平台", "线上", "2020-09-28", "0.05", ""]]
+    for r, values in enumerate(rows):
+        sheet.write_row(r, 0, values)
+    book.close()
+    call_command("import", str(path), "--period", "2020-01:2020-12", "--unit", "叶县", stdout=open("/dev/null", "w"))
+    spending("叶县", "2020-01:2020-12", sisong="10000", holiday="10000", members=10)
+    unit = row("叶县", "2020-01:2020-12")
+    shares = {s.purpose: (s.poverty_fen, s.status) for s in unit.shares}
+    assert shares[Purpose.SISONG] == (200_000, ShareStatus.MET)
+    assert shares[Purpose.HOLIDAY] == (100_000, ShareStatus.BELOW)
+    assert "1条采购明细未注明用途（共0.05万元）" in unit.missing

@@ -3,6 +3,7 @@
 import pytest
 
 from fupin.policy.compliance import ShareStatus
+from fupin.policy.formats import share_json
 from fupin.reporting.models import Purpose
 from tests.policy.builders import purchases, row, spending
 
@@ -11,15 +12,21 @@ AT, JUST_UNDER, JUST_OVER = "0.2", "0.199999", "0.200001"
 
 
 @pytest.mark.parametrize("purpose", [Purpose.SISONG, Purpose.HOLIDAY, Purpose.HARDSHIP])
-@pytest.mark.parametrize(("bought_wan", "expected"), [
-    (AT, ShareStatus.MET), (JUST_UNDER, ShareStatus.BELOW), (JUST_OVER, ShareStatus.MET)])
-def test_share_is_met_at_the_minimum_and_missed_one_fen_below(registry, purpose, bought_wan, expected):
+@pytest.mark.parametrize(("bought_wan", "expected", "yuan", "percent"), [
+    (AT, ShareStatus.MET, "2000.00", "20.00"),
+    (JUST_UNDER, ShareStatus.BELOW, "1999.99", "19.99"),  # 19.9999%: shown cut down, never as 20.00 beside 未达标
+    (JUST_OVER, ShareStatus.MET, "2000.01", "20.00"),
+])
+def test_share_is_met_at_the_minimum_and_missed_one_fen_below(registry, purpose, bought_wan, expected, yuan,
+                                                              percent):
     field = {Purpose.SISONG: "sisong", Purpose.HOLIDAY: "holiday", Purpose.HARDSHIP: "hardship"}[purpose]
     spending("汝州市", "2020-01:2020-12", **{field: "10000"}, members=100)
     purchases("汝州市", "2020-01:2020-10", (purpose, bought_wan))
     check = next(s for s in row("汝州市", "2020-01:2020-12").shares if s.purpose == purpose)
     assert check.status == expected
     assert check.spending_fen == 1_000_000
+    shown = share_json(check)
+    assert (shown["poverty_yuan"], shown["share_percent"], shown["min_share_percent"]) == (yuan, percent, "20.00")
 
 
 def test_each_purpose_is_judged_on_its_own(registry):

@@ -5,6 +5,7 @@ import os
 from pathlib import Path
 
 import pytest
+from django.contrib.auth import get_user_model
 
 ARTIFACTS = Path(os.environ.get("FUPIN_ARTIFACTS", "test-artifacts"))
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "locale": "zh-CN"}
@@ -38,7 +39,9 @@ def status(page) -> str:
 
 
 def fits_the_screen(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    """Nothing wider than the phone. (Not window.innerWidth: a mobile browser zooms out to show a page that is too
+    wide, and innerWidth grows with it.)"""
+    return page.evaluate("document.documentElement.scrollWidth <= screen.width + 1")
 
 
 @pytest.mark.browser
@@ -107,3 +110,75 @@ def test_the_reporters_month_on_a_phone(live_server, browser):
     office.click("[data-testid=approve-button]")
     office.wait_for_selector("text=已审核通过，报表已锁定")
     assert status(office) == "已审核"
+
+
+# On the page as the phone shows it: what sticks out sideways, what a thumb cannot hit.
+PHONE_LAYOUT = """() => {
+  const width = screen.width, problems = [];  // see fits_the_screen
+  const name = el => el.outerHTML.slice(0, 90);
+  for (const el of document.querySelectorAll("button, input, select, textarea, a.button")) {
+    const r = el.getBoundingClientRect();
+    if (el.type === "hidden" || (r.width === 0 && r.height === 0) || el.closest(".table-scroll")) continue;
+    if (r.left < -1 || r.right > width + 1) problems.push(`sticks out ${Math.round(r.left)}..${Math.round(r.right)}: ${name(el)}`);
+    if (el.matches("button, a.button, select") && r.height < 32) problems.push(`${Math.round(r.height)}px high: ${name(el)}`);
+  }
+  for (const box of document.querySelectorAll(".table-scroll")) {
+    if (box.getBoundingClientRect().right > width + 1) problems.push(`table sticks out: ${name(box)}`);
+    if (box.scrollWidth > box.clientWidth && getComputedStyle(box).overflowX === "visible")
+      problems.push(`wide table does not scroll: ${name(box)}`);
+  }
+  return {overflow: document.documentElement.scrollWidth - width, problems};
+}"""
+
+
+def phone_problems(page) -> list[str]:
+    layout = page.evaluate(PHONE_LAYOUT)
+    problems = [f"page {layout['overflow']}px wider than the screen"] if layout["overflow"] > 1 else []
+    problems += layout["problems"]
+    for button in page.locator("main button:visible, main a.button:visible").all():
+        try:
+            button.click(trial=True, timeout=2000)  # visible, enabled, not covered: a tap would reach it
+        except Exception as exc:  # noqa: BLE001 — report every unreachable button, not just the first
+            problems.append(f"cannot tap {button.inner_text()!r}: {str(exc).splitlines()[0]}")
+    return problems
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_every_reporter_page_fits_a_phone_screen(live_server, browser):
+    """390×844 (a common phone): no page is wider than the screen, wide tables scroll inside their box, and every
+    button can be tapped — the login page, the list, the month in each state, a line, a version, timeliness."""
+    from django.core.management import call_command
+
+    from fupin.core.periods import Period
+    from fupin.reporting import services
+    from fupin.units.selectors import unit_find
+    from tests.reporting.test_workflow import line
+
+    call_command("demo", verbosity=0, stdout=open(os.devnull, "w"))
+    unit = unit_find("叶县")
+    reporter = get_user_model().objects.get(username="yexian")
+    sub = services.submission_start(unit=unit, period=Period.parse("2020-11"), by=reporter)
+    added = services.line_add(submission=sub, data=line("2.5", source="叶县扶贫产品展示中心（马庄乡）"), by=reporter)
+    base = f"{live_server.url}/reporting/"
+    pages = {
+        "未填报的月份": f"{base}{unit.pk}/2020-12/",
+        "草稿": f"{base}{unit.pk}/2020-11/",
+        "修改明细": f"{base}line/{added.pk}/edit/",
+        "已审核的轮次": f"{base}{unit.pk}/2020-01:2020-10/",
+        "版本": f"{base}{unit.pk}/2020-01:2020-10/versions/1/",
+        "填报": base,
+        "及时率": f"{base}timeliness/?period=2020-01:2020-10",
+    }
+    page = browser.new_context(**PHONE).new_page()
+    page.goto(pages["草稿"])
+    problems = [f"登录: {p}" for p in phone_problems(page)]
+    page.fill("input[name=username]", "yexian")
+    page.fill("input[name=password]", "fupin-yexian")
+    page.click("button[type=submit]")
+    page.wait_for_selector("[data-testid=status]")
+    for title, url in pages.items():
+        page.goto(url)
+        assert page.title() and "登录" not in page.title(), title
+        problems += [f"{title}: {p}" for p in phone_problems(page)]
+    assert not problems, "\n".join(problems)

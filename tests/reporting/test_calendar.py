@@ -14,6 +14,7 @@ from fupin.reporting.deadlines import period_deadline, rule_deadline
 from fupin.reporting.models import DeadlineRule
 from fupin.reporting.rounds import round_open
 from tests.factories import PASSWORD
+from tests.reporting.processes import run
 
 # The last working day of each month 2020–2026 under the State Council's arrangements (国务院办公厅关于部分节假日
 # 安排的通知). Months whose answer differs from "the last weekday": 2020-01 (春节 from 24 Jan), 2022-01 (Sunday 30 Jan
@@ -51,10 +52,11 @@ def cli(*args) -> tuple[str, str]:
 @pytest.mark.django_db
 def test_every_month_2020_to_2026_is_due_on_its_statutory_last_working_day():
     calendar = WorkCalendar()
-    months = [(y, m) for y in range(2020, 2027) for m in range(1, 13)]
-    got = [calendar.last_workday_of_month(y, m).isoformat() for y, m in months]
-    assert got == STATUTORY_DEADLINES
-    assert calendar.warnings == []
+    months = [Period.parse(f"{y}-{m:02d}") for y in range(2020, 2027) for m in range(1, 13)]
+    deadlines = [period_deadline(month, calendar) for month in months]
+    assert [d.day.isoformat() for d in deadlines] == STATUTORY_DEADLINES
+    assert [d.rule for d in deadlines] == [DeadlineRule.LAST_WORKDAY] * 84
+    assert calendar.warnings == [] and all(d.warnings == [] for d in deadlines)
 
 
 @pytest.mark.django_db
@@ -66,6 +68,15 @@ def test_every_month_2020_to_2026_is_due_on_its_statutory_last_working_day():
 ])
 def test_the_calendar_command_prints_the_deadline(period, deadline):
     assert cli("deadline", period) == (deadline, "")
+
+
+def test_the_fupin_command_prints_just_the_date(database_env):
+    """Through the console script, as a shell script would use it: the date alone on stdout, warnings on stderr."""
+    run(database_env, "init")
+    october = run(database_env, "calendar", "deadline", "2020-10")
+    assert (october.stdout, october.stderr) == ("2020-10-30\n", "")
+    fallback = run(database_env, "calendar", "deadline", "2027-04")
+    assert fallback.stdout == "2027-04-30\n" and fallback.stderr.startswith("警告：2027年的法定节假日安排尚未录入")
 
 
 @pytest.mark.django_db

@@ -3,19 +3,17 @@
 Every submission lands, none fails with a lock error, and the figures add up."""
 
 import json
-import os
-import shutil
 import socket
 import subprocess
 import sys
 import time
 from decimal import Decimal
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
-FUPIN = shutil.which("fupin") or str(Path(sys.executable).with_name("fupin"))
+from tests.reporting.processes import FUPIN, free_port, run
+
 CLIENT = Path(__file__).with_name("deadline_client.py")
 PROCESSES = 20
 PERIOD = "2020-11"
@@ -33,41 +31,6 @@ for number, unit in enumerate(reporting_units()[:PROCESSES], start=1):
     out[user.username] = unit.pk
 print(json.dumps(out))
 """
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def run(env, *args, **kw) -> subprocess.CompletedProcess:
-    result = subprocess.run([FUPIN, *args], env=env, capture_output=True, text=True, timeout=300, **kw)
-    assert result.returncode == 0, result.stderr
-    return result
-
-
-@pytest.fixture
-def database_env(tmp_path):
-    """A fresh database the served app and this test share: an SQLite file, or a PostgreSQL database of its own."""
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "FUPIN_TEST_SQLITE")}
-    env["FUPIN_HOME"] = str(tmp_path)
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith("postgres"):
-        yield env
-        return
-    import psycopg
-
-    parts = urlsplit(url)
-    name = f"{parts.path.lstrip('/') or 'fupin'}_deadline_day"
-    admin_url = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    env["DATABASE_URL"] = urlunsplit(parts._replace(path=f"/{name}"))
-    yield env
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture

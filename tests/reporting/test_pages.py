@@ -31,11 +31,12 @@ def test_the_reporter_fills_in_a_month_through_the_forms(personas, client):
     client.post(url("start", p.unit))
     response = client.post(url("line_add", p.unit), {
         "product": "香菇", "source_text": "叶县扶贫产品展示中心", "method": "线下", "amount_wan": "1.25",
-        "quantity_tons": "0.5", "purchase_date": "2020-11-12"}, follow=True)
+        "quantity_tons": "0.5", "purchase_date": "2020-11-12", "purpose": "节日慰问"}, follow=True)
     assert "已添加一条明细" in follow_text(response)
     sub = Submission.objects.get(unit=p.unit, first_month__year=2020, first_month__month=11)
     created = sub.lines.get()
     assert (created.amount_fen, created.quantity_g, created.source_text) == (wan_to_fen("1.25"), 500_000, "叶县扶贫产品展示中心")
+    assert created.purpose == "节日慰问", "the policy rules need what the money served"
     response = client.post(url("summary", p.unit), {"summary": "组织职工到扶贫基地采购香菇。"}, follow=True)
     assert "已保存工作信息" in follow_text(response)
     response = client.post(url("submit", p.unit), follow=True)
@@ -96,8 +97,11 @@ def test_attached_files_have_a_size_limit_and_only_the_units_people_download_the
     p = personas
     login(client, p.reporter)
     client.post(url("start", p.unit))
+    assert "单个文件不超过 1KB" in follow_text(client.get(url("submission", p.unit)))
     big = SimpleUploadedFile("工作总结.docx", b"x" * 2048)
     assert "超过上限1KB" in follow_text(client.post(url("file_upload", p.unit), {"file": big}, follow=True))
+    empty = SimpleUploadedFile("工作总结.pdf", b"")
+    assert "是空的" in follow_text(client.post(url("file_upload", p.unit), {"file": empty}, follow=True))
     exe = SimpleUploadedFile("病毒.exe", b"MZ")
     assert "类型不支持" in follow_text(client.post(url("file_upload", p.unit), {"file": exe}, follow=True))
     ok = SimpleUploadedFile("工作总结.txt", "叶县消费扶贫工作总结".encode())
@@ -105,6 +109,10 @@ def test_attached_files_have_a_size_limit_and_only_the_units_people_download_the
     stored = SubmissionFile.objects.get()
     download = client.get(reverse("reporting:file_download", args=[stored.pk]))
     assert b"".join(download.streaming_content).decode() == "叶县消费扶贫工作总结"
+    locked = Submission.objects.get(unit=p.unit, first_month__month=1, last_month__month=10)
+    late = SimpleUploadedFile("补充.txt", "补充材料".encode())
+    page = follow_text(client.post(url("file_upload", p.unit, period=str(locked.period)), {"file": late}, follow=True))
+    assert "的报表已审核，已锁定，不能修改" in page and SubmissionFile.objects.count() == 1  # no new files when locked
     client.logout()
     login(client, p.outsider)
     assert client.get(reverse("reporting:file_download", args=[stored.pk])).status_code == 404

@@ -4,21 +4,25 @@ and the office's log of calls and messages."""
 import email
 import email.policy
 import io
-import socket
+import re
+import subprocess
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from aiosmtpd.controller import Controller
 from django.core.management import call_command
 from django.urls import reverse
 
 from fupin.core.errors import UserError
+from fupin.core.periods import Period
 from fupin.reporting.models import Reminder
 from fupin.reporting.reminders import MAIL_NOT_CONFIGURED
 from fupin.settings import email_url_settings
 from fupin.units.selectors import unit_find
 from tests.factories import PASSWORD, submission_make
+from tests.reporting.processes import FUPIN, free_port, run
 
 SH = ZoneInfo("Asia/Shanghai")
 
@@ -39,16 +43,8 @@ class Inbox:
         return taken
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def smtp(settings):
-    from aiosmtpd.controller import Controller
-
     inbox, port = Inbox(), free_port()
     controller = Controller(inbox, hostname="127.0.0.1", port=port)
     controller.start()
@@ -170,12 +166,17 @@ def test_the_office_logs_a_call_and_it_counts(personas, client):
     wuyang = unit_find("舞阳铁矿")
     response = client.post(reverse("reporting:reminders"), {
         "unit": wuyang.pk, "period": "2020-11", "channel": "phone", "to_whom": "工会办公室 王主任",
-        "outcome": "答应周五前上报"})
+        "outcome": "答应周五前上报", "at": "2020-12-01T09:30"})
     assert response.status_code == 302
     reminder = Reminder.objects.get()
     assert (reminder.unit, reminder.by, reminder.channel, reminder.automatic) == (wuyang, personas.admin, "phone", False)
+    assert reminder.at == datetime(2020, 12, 1, 9, 30, tzinfo=SH) and reminder.period == Period.parse("2020-11")
     page = client.get(reverse("reporting:reminders")).content.decode()
-    assert "工会办公室 王主任" in page and "答应周五前上报" in page
+    row = re.search(r'<tbody><tr>(.*?)</tr>', page).group(1)
+    cells = [re.sub(r"<[^>]+>", "", c) for c in re.findall(r"<td>(.*?)</td>", row)]
+    # when, unit, period, how, to whom, by whom, outcome
+    assert cells[0] == "2020年12月1日 09:30" and cells[1] == "舞阳铁矿" and cells[4:] == [
+        "工会办公室 王主任", personas.admin.first_name or personas.admin.username, "答应周五前上报"]
     bad = client.post(reverse("reporting:reminders"), {"unit": wuyang.pk, "period": "2020-13", "channel": "phone"})
     assert "月份格式不正确" in bad.content.decode()
 
@@ -183,3 +184,47 @@ def test_the_office_logs_a_call_and_it_counts(personas, client):
 def test_only_the_office_sees_and_logs_reminders(personas, client):
     assert client.login(username=personas.reporter.username, password=PASSWORD)
     assert client.get(reverse("reporting:reminders")).status_code == 403
+
+
+CRON_RUN = """
+import pathlib, time
+from datetime import datetime
+from zoneinfo import ZoneInfo
+import time_machine
+from aiosmtpd.controller import Controller
+from django.core.management import call_command
+while not pathlib.Path({go!r}).exists():
+    time.sleep(0.01)
+with time_machine.travel(datetime(2020, 11, 26, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai")), tick=True):
+    call_command("remind")
+"""
+ADDRESSES = """
+from fupin.units.models import Unit
+for name in ("叶县", "舞钢市", "汝州市"):
+    Unit.objects.filter(short_name=name).update(email=f"{name}@example.cn")
+"""
+
+
+def test_two_cron_runs_at_once_send_each_unit_one_mail(database_env, tmp_path):
+    """Cron fires `fupin remind` while an earlier run is still going: two processes, one database (a file, or
+    PostgreSQL), a real SMTP server."""
+    env = database_env
+    run(env, "init")
+    run(env, "shell", "-c", ADDRESSES)
+    inbox, port = Inbox(), free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        env = env | {"EMAIL_URL": f"smtp://127.0.0.1:{port}"}
+        go = tmp_path / "go"
+        runs = [subprocess.Popen([FUPIN, "shell", "-c", CRON_RUN.format(go=str(go))], env=env, text=True,
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(2)]
+        go.touch()
+        outputs = [r.communicate(timeout=120) for r in runs]
+    finally:
+        controller.stop()
+    assert [r.returncode for r in runs] == [0, 0], outputs
+    assert not any("locked" in err or "Traceback" in err for _, err in outputs), outputs
+    sent = sum(int(re.search(r"发送(\d+)封", out).group(1)) for out, _ in outputs)
+    units = sorted(subject.split("】")[1].split("：")[0] for _, subject, _ in inbox.messages)
+    assert sent == 3 and units == ["叶县", "汝州市", "舞钢市"]

@@ -97,16 +97,38 @@ def test_the_years_on_time_rate_counts_each_round_already_due(november):
     assert rates["舞阳铁矿"] == (0, 2, "0.0")
 
 
-def test_the_page_shows_the_same_timeliness(november, client):
+def page_rows(html: str) -> list[tuple]:
+    """The timeliness table as (status, unit, 情况, 上报时间, 逾期工作日, 催报次数, 按时率) with the tags taken out."""
+    rows = re.findall(r'<tr data-status="(\w+)">(.*?)</tr>', html, re.S)
+    return [(status, *(re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)[:6]))
+            for status, row in rows]
+
+
+def json_rows(data: dict) -> list[tuple]:
+    """The same table, as the JSON says it should read."""
+    def when(e) -> str:
+        return datetime.fromisoformat(e["submitted_at"]).strftime("%Y年%-m月%-d日 %H:%M") if "submitted_at" in e else "—"
+
+    def rate(e) -> str:
+        return f"{e['year_on_time_rate']}%（{e['year_on_time']}/{e['year_rounds']}）"
+
+    label = {"on_time": "按时", "late": "逾期", "missing": "未报"}
+    return [(key, e["unit"], label[key] + (" 零报告" if e.get("zero_report") else ""), when(e),
+             str(e["days_late"]) if key == "late" else "—", str(e["reminders"]), rate(e))
+            for key in ("on_time", "late", "missing") for e in data[key]]
+
+
+def test_the_page_shows_exactly_the_same_timeliness(november, client):
     assert client.login(username=november.admin.username, password=PASSWORD)
     html = client.get(reverse("reporting:timeliness") + "?period=2020-11").content.decode()
-    rows = re.findall(r'<tr data-status="(\w+)"><td>([^<]+)</td>', html)
+    rows = page_rows(html)
+    assert rows == json_rows(timeliness_json("2020-11"))
     assert len(rows) == reporting_units().count()
-    assert [name for status, name in rows if status == "late"] == ["汝州市"]
-    assert [name for status, name in rows if status == "missing"] == ["舞阳铁矿"]
+    assert [r for r in rows if r[0] != "on_time"] == [
+        ("late", "汝州市", "逾期", "2020年12月2日 10:00", "2", "3", "0.0%（0/2）"),
+        ("missing", "舞阳铁矿", "未报", "—", "—", "5", "0.0%（0/2）")]
+    assert ("on_time", "舞钢市", "按时 零报告", "2020年11月30日 18:05", "—", "0", "100.0%（2/2）") in rows
     assert re.search(r'data-testid="on-time-count">27<', html) and "2020年11月30日" in html
-    late_row = re.search(r'<tr data-status="late">(.*?)</tr>', html).group(1)
-    assert '<td class="late">2</td><td>3</td>' in late_row
 
 
 def test_a_reporter_sees_only_its_own_units_timeliness(november, client):
@@ -119,10 +141,13 @@ def test_a_reporter_sees_only_its_own_units_timeliness(november, client):
 def test_the_seed_round_has_the_ten_on_time_units_the_circular_names(seeded):
     data = timeliness_json("2020-01:2020-10")
     assert data["deadline"] == "2020-10-16"
-    assert {e["unit"] for e in data["on_time"]} == TEN_ON_TIME
-    assert [e["unit"] for e in data["on_time"]][:2] == ["姚电公司", "叶县"]
+    on_time = {e["unit"]: e["submitted_at"][:10] for e in data["on_time"]}
+    assert set(on_time) == TEN_ON_TIME and max(on_time.values()) <= "2020-10-16"
+    assert (on_time["姚电公司"], on_time["舞钢公司"]) == ("2020-10-14", "2020-10-15")
     assert [e["unit"] for e in data["missing"]] == ["舞阳铁矿"]
-    assert len(data["late"]) == 18 and all(e["days_late"] == 2 for e in data["late"])
+    late = {e["unit"] for e in data["late"]}
+    assert late == {u.short_name for u in reporting_units()} - TEN_ON_TIME - {"舞阳铁矿"}
+    assert len(late) == 18 and all(e["days_late"] == 2 for e in data["late"])  # Tuesday 20 October
 
 
 def test_the_text_report_reads_in_chinese(seeded):

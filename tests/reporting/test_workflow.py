@@ -29,10 +29,14 @@ def line(amount: str, source: str = "扶贫832平台", product: str = "小米") 
                      method_text="线上")
 
 
+PRODUCTS = ("小米", "香菇", "蜂蜜", "红薯粉条")
+
+
 def draft(p, *amounts) -> Submission:
+    """Distinct products: two lines of one product from one channel must be merged before submission."""
     sub = services.submission_start(unit=p.unit, period=NOV, by=p.reporter)
-    for amount in amounts:
-        services.line_add(submission=sub, data=line(amount), by=p.reporter)
+    for amount, product in zip(amounts, PRODUCTS, strict=False):
+        services.line_add(submission=sub, data=line(amount, product=product), by=p.reporter)
     return sub
 
 
@@ -169,3 +173,17 @@ def test_a_unit_may_answer_the_offices_question_on_a_report_waiting_for_review(p
     services.submission_submit(submission=sub, by=p.reporter)
     updated = services.line_update(line=sub.lines.get(), by=p.reporter, explanation="发票见附件，系扶贫基地直供")
     assert updated.explanation.startswith("发票见附件")
+
+
+def test_the_work_summary_goes_up_with_each_version(personas):
+    p = personas
+    sub = draft(p, "1")
+    services.submission_update(submission=sub, by=p.reporter, summary="组织职工到扶贫基地采购小米。")
+    services.submission_sign_off(submission=sub, by=p.approver)
+    sub = services.submission_submit(submission=sub, by=p.reporter)
+    sub = services.submission_return(submission=sub, by=p.admin, reason="工作信息请写明带动脱贫户数")
+    services.submission_update(submission=sub, by=p.reporter, summary="组织职工到扶贫基地采购小米，带动脱贫户12户。")
+    services.submission_sign_off(submission=sub, by=p.approver)
+    sub = services.submission_submit(submission=sub, by=p.reporter)
+    assert list(sub.versions.order_by("number").values_list("summary", flat=True)) == [
+        "组织职工到扶贫基地采购小米。", "组织职工到扶贫基地采购小米，带动脱贫户12户。"]

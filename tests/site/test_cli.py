@@ -56,3 +56,10 @@ def test_a_bad_database_url_ends_in_chinese(home):
     result = subprocess.run([FUPIN, "report", "attachment", "--period", "2020-10"], capture_output=True,
                             text=True, env=env, timeout=60)
     assert result.returncode != 0 and "DATABASE_URL" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_database_not_yet_set_up_asks_for_fupin_init(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"} | {"FUPIN_HOME": str(tmp_path)}
+    result = subprocess.run([FUPIN, "calendar", "deadline", "2020-10"], capture_output=True, text=True, env=env,
+                            timeout=60)
+    assert result.returncode == 2 and "请先运行 fupin init" in result.stderr and "Traceback" not in result.stderr

@@ -70,3 +70,16 @@ def test_admin_is_for_the_office_only(personas, client):
     client.logout()
     login(client, personas.reporter)
     assert client.get(reverse("admin:units_unit_changelist")).status_code == 302
+
+
+@pytest.mark.parametrize("who", ["admin", "reporter", "approver", "viewer", "outsider"])
+def test_every_menu_link_opens_for_whoever_sees_it(personas, client, who):
+    import re
+
+    login(client, getattr(personas, who))
+    html = client.get(reverse("home")).content.decode()
+    menu = html[html.index("<nav>"):html.index("</nav>")]
+    links = re.findall(r'href="([^"]+)"', menu)
+    assert len(links) >= 5
+    for link in links:
+        assert client.get(link).status_code == 200, f"{who} is shown {link} in the menu but cannot open it"
