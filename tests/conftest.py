@@ -26,3 +26,35 @@ def pytest_configure(config):
 
     # Hashing passwords the production way costs ~0.3 s a user; tests make dozens.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="session")
+def live_server(django_db_setup, django_db_blocker, live_server):
+    """pytest-django's server. Its request threads can leave a connection behind, and PostgreSQL will not drop a
+    database someone is connected to: end those sessions before the test database goes."""
+    yield live_server
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                               "WHERE datname = current_database() AND pid <> pg_backend_pid()")
+
+
+@pytest.fixture
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser import CHROMIUM, CHROMIUM_ARGS
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def browser_page(browser):
+    """A desktop page in Chinese: the office works at a desk."""
+    return browser.new_page(locale="zh-CN", viewport={"width": 1280, "height": 900})

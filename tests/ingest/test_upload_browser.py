@@ -9,8 +9,8 @@ import pytest
 from fupin.core.periods import Period
 from fupin.ingest.template_xlsx import template_xlsx
 from fupin.units.selectors import unit_find
+from tests.browser import ARTIFACTS
 from tests.ingest.upload_files import fill_template
-from tests.site.test_browser import ARTIFACTS, browser_page  # noqa: F401 - the fixture
 
 GOOD = [["小米", "驻村第一书记推荐", "线下", "2020-11-05", "500公斤", 1.25],
         ["香菇", "832平台", "线上", "11月8日", "", "0.75万元"]]
@@ -19,7 +19,7 @@ BAD = [GOOD[0], ["香油", "农户", "线下", "", "", "abc"]]
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_reporter_previews_errors_then_confirms_a_corrected_file(live_server, browser_page, tmp_path):  # noqa: F811
+def test_reporter_previews_errors_then_confirms_a_corrected_file(live_server, browser_page, tmp_path):
     from django.core.management import call_command
 
     from fupin.reporting.models import Status, Submission

@@ -13,6 +13,7 @@ from fupin.reporting.exclusions import MERGE_ONE_SUBMISSION, line_exclude, line_
 from fupin.reporting.models import PurchaseLine
 from fupin.units.selectors import unit_find
 from tests.factories import PASSWORD
+from tests.ingest.conftest import run_import
 
 SEED = Period.parse("2020-01:2020-10")
 QUEUE = "/quality/review/?period=2020-01:2020-10"
@@ -70,7 +71,7 @@ def test_line_actions_refuse_a_get(client, personas, name):
 
 # -- confirm and correct -------------------------------------------------------------------------------------------
 
-def test_confirming_a_text_makes_its_next_classification_need_no_review(client, personas):
+def test_confirming_a_text_makes_its_next_import_need_no_review(client, personas, tmp_path):
     line = seed_line("宝丰", "扶贫产品")
     assert Classifier().classify("扶贫产品").needs_review
     response = logged_in(client, personas.admin).post(
@@ -79,9 +80,18 @@ def test_confirming_a_text_makes_its_next_classification_need_no_review(client, 
     line.refresh_from_db()
     assert line.channel_code == "SHOP"
     assert ChannelAlias.objects.get(text="扶贫产品").origin == ChannelAlias.Origin.OFFICE
-    answer = Classifier().classify("扶贫产品")  # as the next import would ask
+    answer = Classifier().classify("扶贫产品")
     assert (answer.code, answer.needs_review) == ("SHOP", False)
-    assert Classifier().code_for(" 扶贫产品 ") == "SHOP"
+
+    # The next month 宝丰 sends the same words (with a stray space) in its file: no question asked.
+    sheet = tmp_path / "宝丰县11月.csv"
+    sheet.write_bytes("单位名称,产品名称,产品来源,采购方式,金额（万元）\r\n宝丰,香菇, 扶贫产品 ,线下,1.2\r\n"
+                      .encode("gbk"))
+    (report,), error = run_import(sheet, "--period", "2020-11")
+    assert error is None and report["imported"] == 1
+    assert not [w for w in report["warnings"] if w.get("column") == "产品来源"], report["warnings"]
+    imported = PurchaseLine.objects.get(submission__unit=unit_find("宝丰"), submission__first_month__month=11)
+    assert imported.channel_code == "SHOP"
     record = line.history.first()
     assert record.history_user == personas.admin and "市总确认渠道" in record.history_change_reason
 

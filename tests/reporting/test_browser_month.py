@@ -2,26 +2,15 @@
 it with a reason, fix, sign off and resubmit, the office accepts."""
 
 import os
-from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
 
-ARTIFACTS = Path(os.environ.get("FUPIN_ARTIFACTS", "test-artifacts"))
+from tests.browser import ARTIFACTS
+
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "locale": "zh-CN"}
 
 
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path="/usr/bin/chromium", headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--no-first-run"])
-        yield browser
-        browser.close()
 
 
 def logged_in(browser, url: str, username: str, password: str, **context):

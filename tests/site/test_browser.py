@@ -1,25 +1,10 @@
 """Headless chromium: the office logs in and finds the seed's total on the attachment page."""
 
 import os
-from pathlib import Path
 
 import pytest
 
-ARTIFACTS = Path(os.environ.get("FUPIN_ARTIFACTS", "test-artifacts"))
-
-
-@pytest.fixture
-def browser_page():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path="/usr/bin/chromium", headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--no-first-run"])
-        page = browser.new_page(locale="zh-CN")
-        yield page
-        browser.close()
+from tests.browser import ARTIFACTS
 
 
 @pytest.mark.browser

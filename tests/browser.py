@@ -1,0 +1,9 @@
+"""Headless chromium for the screen tests: Debian's chromium driven by Playwright, and where screenshots are kept."""
+
+import os
+from pathlib import Path
+
+ARTIFACTS = Path(os.environ.get("FUPIN_ARTIFACTS", "test-artifacts"))
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
