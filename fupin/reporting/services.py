@@ -9,7 +9,7 @@
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
@@ -45,6 +45,7 @@ UNLOCK_NEEDS_APPROVED = "只有已审核的报表需要解锁（当前状态：{
 RETURN_REASON_REQUIRED = "退回报表须写明原因，让填报单位知道要改什么"
 UNLOCK_REASON_REQUIRED = "解锁已审核的报表须写明理由（将记入审计记录）"
 LINE_FIELDS_UNKNOWN = "不能修改字段：{fields}"
+BATCH = 2000  # lines a statement when a report's lines are stored or replaced in bulk
 
 # Fields the unit reports. Once the office has accepted a report they are locked; channel_code is the office's
 # own classification and stays editable (audited) during review.
@@ -143,9 +144,7 @@ def submission_create(*, unit: Unit, period: Period, lines: list[LineInput], by,
             if not replace:
                 raise UserError(SUBMISSION_EXISTS.format(unit=unit.display_name, period=period))
             ensure_unit_may_change(submission, None)  # an import replacing a submitted report is a resubmission
-            for old in submission.lines.all():
-                _attribute(old, by)
-                old.delete()
+            _lines_retire(submission, by, "整表替换（重新导入或重新上报）")
         submission.status = status
         counted = status in COUNTED_STATUSES
         if counted:
@@ -166,6 +165,22 @@ def submission_create(*, unit: Unit, period: Period, lines: list[LineInput], by,
     return submission
 
 
+def _lines_retire(submission: Submission, by, reason: str) -> None:
+    """Take out all the report's lines, each leaving the audit row a delete leaves ("-", who, when, what it held).
+    In bulk: one by one, replacing a re-imported file of 100,000 lines took minutes. Nothing points at a line, and
+    saving the submission afterwards tells the rollup."""
+    history = PurchaseLine.history.model
+    now = timezone.now()
+    lines = submission.lines.order_by("pk")
+    for start in range(0, lines.count(), BATCH):
+        history.objects.bulk_create([
+            history(history_date=now, history_user=by, history_change_reason=reason, history_type="-",
+                    **{f.attname: getattr(line, f.attname) for f in history.tracked_fields})
+            for line in lines[start:start + BATCH]])
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {PurchaseLine._meta.db_table} WHERE submission_id = %s", [submission.pk])
+
+
 def lines_bulk_add(*, submission: Submission, lines: list[LineInput], by, start: int = 1) -> None:
     """Validate and insert many lines with their history rows in batches (an import may bring 100,000)."""
     objs = []
@@ -174,7 +189,7 @@ def lines_bulk_add(*, submission: Submission, lines: list[LineInput], by, start:
                            **{k: v for k, v in data.__dict__.items() if k != "extra"})
         obj.clean_fields(exclude=["submission"])
         objs.append(obj)
-    bulk_create_with_history(objs, PurchaseLine, batch_size=2000, default_user=by)
+    bulk_create_with_history(objs, PurchaseLine, batch_size=BATCH, default_user=by)
 
 
 def submission_start(*, unit: Unit, period: Period, by) -> Submission:

@@ -8,6 +8,7 @@ import xlsxwriter
 from django.core.management import call_command
 
 from fupin.reporting.models import PurchaseLine, Status, Submission
+from fupin.reporting.selectors import version_lines
 from fupin.units.selectors import unit_find
 from tests.ingest.conftest import SEED_PERIOD, attachment_json, run_import
 
@@ -48,8 +49,15 @@ def test_importing_the_same_file_twice_leaves_the_total_unchanged(seed_attachmen
         assert error is None
     assert attachment_json()["total"] == "3341.57"
     assert Submission.objects.count() == 28 and PurchaseLine.objects.count() == 109
-    # The replaced lines are kept in the audit trail.
-    assert PurchaseLine.history.filter(history_type="-").count() == 109
+    # The replaced lines are kept in the audit trail, with what they held and why they went, and the first
+    # version still reads as it was sent.
+    retired = PurchaseLine.history.filter(history_type="-")
+    assert retired.count() == 109 and {r.history_change_reason for r in retired} == {"整表替换（重新导入或重新上报）"}
+    assert sum(r.amount_fen for r in retired) == sum(PurchaseLine.objects.values_list("amount_fen", flat=True))
+    yexian = Submission.objects.get(unit=unit_find("叶县"))
+    first, second = yexian.versions.order_by("number")
+    assert [x.amount_fen for x in version_lines(first)] == [x.amount_fen for x in version_lines(second)]
+    assert len(version_lines(first)) == yexian.lines.count() > 0
 
 
 def test_office_import_counts_as_submitted(seed_attachment, office_folder):
