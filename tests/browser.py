@@ -7,3 +7,11 @@ ARTIFACTS = Path(os.environ.get("FUPIN_ARTIFACTS", "test-artifacts"))
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
+
+
+def log_in(page, url: str, username: str, password: str) -> None:
+    """Open a page behind the login and sign in on the way."""
+    page.goto(url)
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")

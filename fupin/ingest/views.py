@@ -18,7 +18,7 @@ from fupin.ingest.limits import MB, ReadLimits
 from fupin.ingest.models import JobStatus
 from fupin.ingest.selectors import importable_units, job_for_user_or_404, jobs_for
 from fupin.ingest.template_xlsx import template_xlsx
-from fupin.insights.selectors import default_period
+from fupin.reporting.selectors import default_period
 from fupin.units import access
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -8,7 +8,8 @@ from fupin.insights.attachment import attachment_table
 from fupin.insights.dashboard import dashboard as dashboard_figures
 from fupin.insights.forms import pivot_form
 from fupin.insights.pivot import pivot as pivot_table
-from fupin.insights.selectors import default_period, scope_root
+from fupin.insights.selectors import scope_root
+from fupin.reporting.selectors import default_period
 
 
 @login_required

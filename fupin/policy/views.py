@@ -10,7 +10,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 from fupin.core.errors import UserError
 from fupin.core.periods import date_cn
 from fupin.core.web import period_param
-from fupin.insights.selectors import default_period
 from fupin.policy.compliance import HolidayStatus, compliance_report
 from fupin.policy.formats import compliance_json
 from fupin.policy.forms import SpendingForm
@@ -18,6 +17,7 @@ from fupin.policy.report import render as render_report
 from fupin.policy.selectors import rules_list, spending_list
 from fupin.policy.services import welfare_spending_save
 from fupin.policy.summary import summary_from_report
+from fupin.reporting.selectors import default_period
 from fupin.units import access
 from fupin.units.selectors import reporting_units
 

@@ -6,6 +6,7 @@ The office edits any paragraph before the circular is final; this is only the fi
 from fupin.core.money import wan_display
 from fupin.core.periods import date_cn
 from fupin.insights.circular_facts import CircularFacts
+from fupin.policy.summary import compliance_summary
 from fupin.publishing.models import ParagraphKind as K
 from fupin.units.models import UnitKind
 
@@ -106,18 +107,6 @@ def _problems(facts: CircularFacts) -> list[dict]:
     return out
 
 
-def _compliance(facts: CircularFacts) -> tuple[str, list[str]] | None:
-    """The policy section, where the policy app provides one."""
-    for module in ("fupin.policy.report", "fupin.policy.summary"):
-        try:
-            summary = __import__(module, fromlist=["compliance_summary"]).compliance_summary
-        except (ImportError, AttributeError):
-            continue
-        result = summary(period=facts.period, user=None)
-        return result.heading, list(result.paragraphs)
-    return None
-
-
 def circular_paragraphs(facts: CircularFacts, *, attachment_title: str) -> list[dict]:
     """Title to 附件说明. The 发文机关署名 and 成文日期 come from the circular's own fields when it is printed."""
     label = facts.period.label()
@@ -133,9 +122,8 @@ def circular_paragraphs(facts: CircularFacts, *, attachment_title: str) -> list[
     ]
     sections = [("总体情况", _overview(facts, label)), ("数据上报情况", _timeliness(facts)),
                 ("审核发现的问题", _problems(facts))]
-    policy = _compliance(facts)
-    if policy:
-        sections.append((policy[0], [{"kind": K.BODY, "text": t} for t in policy[1]]))
+    policy = compliance_summary(period=facts.period)
+    sections.append((policy.heading, [{"kind": K.BODY, "text": t} for t in policy.paragraphs]))
     sections.append(("下一步工作重点", [{"kind": K.BODY, "text": (
         "各单位要针对存在的问题抓好整改：一是工作相对滞后的单位要对标先进，进一步加大消费扶贫动员力度；"
         "二是每月最后一个工作日前将本月消费扶贫工作统计及工作信息一并上报市总扶贫办公室；"

@@ -15,7 +15,7 @@ from fupin.insights.aggregates import by_dimension, ranking
 from fupin.insights.attachment import attachment_table
 from fupin.insights.forms import pivot_form
 from fupin.insights.pivot import pivot as pivot_table
-from fupin.insights.selectors import default_period, scope_root
+from fupin.insights.selectors import scope_root
 from fupin.publishing import charts, services
 from fupin.publishing.circular_render import CircularText, circular_output
 from fupin.publishing.forms import CircularDraftForm, CircularHeadForm
@@ -23,6 +23,7 @@ from fupin.publishing.models import Circular, ParagraphKind
 from fupin.publishing.pdf import pdf_available
 from fupin.publishing.pivot_xlsx import pivot_xlsx
 from fupin.publishing.reports.attachment import render as render_attachment
+from fupin.reporting.selectors import default_period
 from fupin.units import access
 from fupin.units.selectors import root_unit
 

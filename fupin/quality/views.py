@@ -1,38 +1,28 @@
 """The office's review queue, a report's findings with the unit's 上报说明, and the channel taxonomy."""
 
 from contextlib import contextmanager
-from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Max
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from fupin.core.errors import UserError
-from fupin.core.periods import Period
 from fupin.core.web import period_param
 from fupin.quality.checks import findings_for_submission
 from fupin.quality.models import Channel
 from fupin.quality.selectors import channels_with_words, review_queue
 from fupin.quality.services import channel_confirm
 from fupin.reporting import exclusions
-from fupin.reporting.models import COUNTED_STATUSES, PurchaseLine, Submission
+from fupin.reporting.models import PurchaseLine, Submission
+from fupin.reporting.selectors import default_period
 from fupin.reporting.services import line_update
 from fupin.units import access
 
 OFFICE_ONLY = "审核队列只对市总扶贫办开放"
-
-
-def _default_period() -> Period:
-    latest = Submission.objects.filter(status__in=COUNTED_STATUSES).aggregate(m=Max("last_month"))["m"]
-    if latest is None:
-        today = date.today()  # noqa: DTZ011 (a calendar month, not an instant)
-        return Period.month(today.year, today.month)
-    return Period(date(latest.year, 1, 1), latest)
 
 
 def _office_line(request, line_id) -> PurchaseLine:
@@ -64,7 +54,7 @@ def _refusals_shown(request):
 def review(request):
     if not access.is_office_admin(request.user):
         raise PermissionDenied(OFFICE_ONLY)
-    period, error = period_param(request, _default_period())
+    period, error = period_param(request, default_period())
     queue = review_queue(period=period, user=request.user)
     return render(request, "quality/review.html", {
         "period": period, "period_error": error, "queue": queue,

@@ -38,12 +38,16 @@ _LINE = re.compile(rf"^(?P<name>.*?)\s*(?P<first>{_DATE})(?:\s*(?:~|～|至|到|
 _DATE_PARTS = re.compile(r"^(?:(\d{4})\s*[-/.年]\s*)?(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 
 
+def _workday_ordinals(year: int, is_workday) -> tuple[int, ...]:
+    """The year's working days as ordinals, in order (to count them between two dates with bisect)."""
+    first = date(year, 1, 1).toordinal()
+    return tuple(o for o in range(first, date(year, 12, 31).toordinal() + 1) if is_workday(date.fromordinal(o)))
+
+
 @cache
 def _package_workdays(year: int) -> tuple[int, ...]:
-    """The year's working days as ordinals; the package's data never changes while we run."""
-    first = date(year, 1, 1).toordinal()
-    return tuple(o for o in range(first, date(year, 12, 31).toordinal() + 1)
-                 if chinese_calendar.is_workday(date.fromordinal(o)))
+    """The package's data never changes while we run: work its years out once per process."""
+    return _workday_ordinals(year, chinese_calendar.is_workday)
 
 
 def package_knows(year: int) -> bool:
@@ -111,12 +115,8 @@ class WorkCalendar:
 
     def _year_workdays(self, year: int) -> tuple[int, ...]:
         if year not in self._workdays:
-            if self.source(year) == SOURCE_PACKAGE:
-                self._workdays[year] = _package_workdays(year)
-            else:
-                first = date(year, 1, 1).toordinal()
-                self._workdays[year] = tuple(o for o in range(first, date(year, 12, 31).toordinal() + 1)
-                                             if self.is_workday(date.fromordinal(o)))
+            self._workdays[year] = (_package_workdays(year) if self.source(year) == SOURCE_PACKAGE
+                                    else _workday_ordinals(year, self.is_workday))
         return self._workdays[year]
 
 

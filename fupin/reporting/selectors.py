@@ -3,12 +3,20 @@
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from django.db.models import Max
 from django.utils import timezone
 
 from fupin.core.periods import Period
 from fupin.reporting.calendar import WorkCalendar
 from fupin.reporting.deadlines import Deadline, period_deadline, round_deadline, round_for, workdays_late
-from fupin.reporting.models import PurchaseLine, Round, Status, Submission, SubmissionVersion
+from fupin.reporting.models import (
+    COUNTED_STATUSES,
+    PurchaseLine,
+    Round,
+    Status,
+    Submission,
+    SubmissionVersion,
+)
 from fupin.units import access
 from fupin.units.models import Unit
 from fupin.units.selectors import reporting_units, unit_has_approver
@@ -37,6 +45,15 @@ class SubmissionDetail:
     @property
     def total_fen(self) -> int:
         return sum(line.amount_fen for line in self.lines if not line.excluded)
+
+
+def default_period() -> Period:
+    """January to the latest reported month of the latest year with reports (this month when there are none)."""
+    latest = Submission.objects.filter(status__in=COUNTED_STATUSES).aggregate(m=Max("last_month"))["m"]
+    if latest is None:
+        today = timezone.localdate()
+        return Period.month(today.year, today.month)
+    return Period(date(latest.year, 1, 1), latest)
 
 
 def submission_for(unit: Unit, period: Period) -> Submission | None:

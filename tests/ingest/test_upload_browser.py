@@ -9,7 +9,7 @@ import pytest
 from fupin.core.periods import Period
 from fupin.ingest.template_xlsx import template_xlsx
 from fupin.units.selectors import unit_find
-from tests.browser import ARTIFACTS
+from tests.browser import ARTIFACTS, log_in
 from tests.ingest.upload_files import fill_template
 
 GOOD = [["小米", "驻村第一书记推荐", "线下", "2020-11-05", "500公斤", 1.25],
@@ -30,10 +30,7 @@ def test_reporter_previews_errors_then_confirms_a_corrected_file(live_server, br
     bad.write_bytes(fill_template(template, BAD))
     good.write_bytes(fill_template(template, GOOD))
     page = browser_page
-    page.goto(f"{live_server.url}/import/")
-    page.fill("input[name=username]", "yexian")
-    page.fill("input[name=password]", "fupin-yexian")
-    page.click("button[type=submit]")
+    log_in(page, f"{live_server.url}/import/", "yexian", "fupin-yexian")
 
     def send(path: Path) -> None:
         page.wait_for_selector("[data-testid=upload]")

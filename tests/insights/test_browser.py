@@ -4,14 +4,7 @@ import os
 
 import pytest
 
-from tests.browser import ARTIFACTS
-
-
-def _login(page, url):
-    page.goto(url)
-    page.fill("input[name=username]", "office")
-    page.fill("input[name=password]", "fupin-office")
-    page.click("button[type=submit]")
+from tests.browser import ARTIFACTS, log_in
 
 
 @pytest.mark.browser
@@ -24,7 +17,7 @@ def test_the_dashboard_draws_every_chart_from_the_vendored_echarts(live_server, 
     errors = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.on("requestfailed", lambda r: errors.append(r.url))
-    _login(page, f"{live_server.url}/insights/?period=2020-01:2020-10")
+    log_in(page, f"{live_server.url}/insights/?period=2020-01:2020-10", "office", "fupin-office")
     page.wait_for_selector("body[data-charts-drawn='5']")
     assert page.inner_text("[data-testid=total]") == "3341.57"
     assert page.locator("[data-chart] canvas").count() == 5
@@ -40,7 +33,7 @@ def test_the_office_builds_a_pivot_and_finds_the_total(live_server, browser_page
 
     call_command("demo", verbosity=0, stdout=open(os.devnull, "w"))
     page = browser_page
-    _login(page, f"{live_server.url}/insights/pivot/?period=2020-01:2020-10")
+    log_in(page, f"{live_server.url}/insights/pivot/?period=2020-01:2020-10", "office", "fupin-office")
     page.select_option("select[name=rows]", "channel")
     page.select_option("select[name=cols]", "method")
     page.click("button:has-text('生成')")

@@ -4,14 +4,7 @@ import os
 
 import pytest
 
-from tests.browser import ARTIFACTS
-
-
-def log_in(page, url, username, password):
-    page.goto(url)
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", password)
-    page.click("button[type=submit]")
+from tests.browser import ARTIFACTS, log_in
 
 
 @pytest.mark.browser

@@ -4,7 +4,7 @@ import os
 
 import pytest
 
-from tests.browser import ARTIFACTS
+from tests.browser import ARTIFACTS, log_in
 
 
 @pytest.mark.browser
@@ -17,10 +17,7 @@ def test_office_confirms_a_channel_merges_duplicates_and_excludes_a_line(live_se
 
     call_command("demo", verbosity=0, stdout=open(os.devnull, "w"))
     page = browser_page
-    page.goto(f"{live_server.url}/quality/review/?period=2020-01:2020-10")
-    page.fill("input[name=username]", "office")
-    page.fill("input[name=password]", "fupin-office")
-    page.click("button[type=submit]")
+    log_in(page, f"{live_server.url}/quality/review/?period=2020-01:2020-10", "office", "fupin-office")
     waiting = page.locator("[data-testid=waiting]")
     waiting.wait_for()
     assert waiting.locator("tbody tr").count() == 2

@@ -6,7 +6,7 @@ import os
 import pytest
 from django.contrib.auth import get_user_model
 
-from tests.browser import ARTIFACTS
+from tests.browser import ARTIFACTS, log_in
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "locale": "zh-CN"}
 
@@ -15,10 +15,7 @@ PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touc
 
 def logged_in(browser, url: str, username: str, password: str, **context):
     page = browser.new_context(**(context or {"locale": "zh-CN"})).new_page()
-    page.goto(url)
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", password)
-    page.click("button[type=submit]")
+    log_in(page, url, username, password)
     page.wait_for_selector("[data-testid=status]")
     return page
 

@@ -4,7 +4,7 @@ import os
 
 import pytest
 
-from tests.browser import ARTIFACTS
+from tests.browser import ARTIFACTS, log_in
 
 
 @pytest.mark.browser
@@ -14,10 +14,7 @@ def test_office_logs_in_and_finds_the_seed_total(live_server, browser_page):
 
     call_command("demo", verbosity=0, stdout=open(os.devnull, "w"))
     page = browser_page
-    page.goto(f"{live_server.url}/publishing/attachment/?period=2020-01:2020-10")
-    page.fill("input[name=username]", "office")
-    page.fill("input[name=password]", "fupin-office")
-    page.click("button[type=submit]")
+    log_in(page, f"{live_server.url}/publishing/attachment/?period=2020-01:2020-10", "office", "fupin-office")
     page.wait_for_selector("[data-testid=attachment-total]")
     assert page.inner_text("[data-testid=attachment-total]") == "3341.57"
     assert page.locator("table.attachment tbody tr").count() == 110
