@@ -22,13 +22,17 @@ SHEET_TOO_WIDE = "工作表的单元格超出了 {columns} 列，或超出了 {r
 # A cell reference with a column from BA on (more than 52 columns) or a row of six digits or more.
 _FAR_CELL = re.compile(rb' r="(?:(?:[B-Z][A-Z]|[A-Z]{3})[0-9]+|[A-Z]{1,3}([0-9]{6,}))"')
 _PARSED_PARTS = (".xml", ".rels")
+# What zipfile raises for a damaged archive, when it opens one and when it reads a part (a garbled header can ask
+# for a compression method or a zip version it does not know: NotImplementedError).
+_BROKEN = (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, OSError, EOFError, ValueError, NotImplementedError,
+           RuntimeError)
 _CHUNK = 1 * MB
 
 
 def open_zip(data: bytes, kind: str) -> zipfile.ZipFile:
     try:
         return zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+    except _BROKEN:
         raise ReadError(ZIP_BROKEN.format(kind=kind)) from None
 
 
@@ -55,7 +59,7 @@ def check_zip(archive: zipfile.ZipFile, limits: ReadLimits, *, kind: str, sheets
                         tail = chunk[-24:]
         except ReadError:
             raise
-        except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, NotImplementedError, RuntimeError):
+        except _BROKEN:
             raise ReadError(ZIP_BROKEN.format(kind=kind)) from None
 
 

@@ -108,6 +108,14 @@ def test_damaged_bytes_end_in_a_clear_message(data, message):
     assert refused_with(data) == message
 
 
+def test_a_header_asking_for_an_unknown_zip_version_is_refused(seed_files):
+    # Found by the fuzzer: one damaged byte in the central directory made zipfile raise NotImplementedError.
+    data = bytearray(seed_files["docx"])
+    entry = data.index(b"PK\x01\x02")
+    data[entry + 6] = 64  # "version needed to extract": 6.4
+    assert refused_with(bytes(data)) == "文件不完整或已损坏（Excel/Word 文件是压缩包，解压失败），请重新保存后再导入"
+
+
 def test_a_formula_is_never_evaluated():
     # Excel saves a formula with its last value; the reader takes that value and runs nothing.
     data = xlsx_bytes(lambda s: (s.write_row(0, 0, ["产品来源", "采购方式", "金额"]),
