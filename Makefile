@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 PG_URL ?= postgres://postgres@127.0.0.1:5432/fupin
 export FUPIN_HOME := $(CURDIR)
 
-.PHONY: run test test-sqlite test-postgres lint install system-deps bench clean
+.PHONY: run run-deps test test-sqlite test-postgres lint install system-deps bench clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -17,8 +17,10 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 # Debian packages the tests need: chromium for the browser tests, CJK fonts for charts and pages,
-# LibreOffice to turn documents into PDF.
-SYSTEM_PACKAGES := chromium fonts-noto-cjk libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils
+# LibreOffice to turn documents into PDF, pg_dump/pg_restore for the PostgreSQL backups (the distribution's
+# client, the same major version as its server).
+SYSTEM_PACKAGES := chromium fonts-noto-cjk fonts-arphic-ukai libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils \
+  postgresql-client
 
 system-deps:
 	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -27,10 +29,30 @@ system-deps:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
-run: $(STAMP)
+# What the demo needs beyond Python: the CJK font for charts, LibreOffice for "下载 PDF". Installed when run as
+# root; otherwise said plainly, and the demo runs without them.
+RUN_PACKAGES := fonts-noto-cjk libreoffice-writer-nogui
+
+run-deps:
+	@missing=""; for p in $(RUN_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "安装系统软件包:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	else \
+	  echo "缺少系统软件包:$$missing —— 没有 fonts-noto-cjk 图表无法显示中文，没有 LibreOffice 通报不能下载 PDF。"; \
+	  echo "请以 root 运行 make run，或执行：sudo apt-get install$$missing"; \
+	fi
+
+# The demo's own secret key, made once and kept in var/ (the server refuses the public development key).
+var/secret-key:
+	@mkdir -p var
+	@umask 077 && $(PY) -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
+
+run: $(STAMP) run-deps var/secret-key
 	$(BIN)/fupin demo
-	@echo "打开 http://127.0.0.1:8000 ，用上面的演示账号登录。"
-	$(BIN)/fupin runserver 127.0.0.1:8000
+	@echo "打开 http://127.0.0.1:8000 ，用上面的演示账号登录；按 Ctrl+C 停止。"
+	SECRET_KEY="$$(cat var/secret-key)" $(BIN)/fupin serve --bind 127.0.0.1:8000
 
 lint: $(STAMP)
 	$(BIN)/ruff check fupin tests bench

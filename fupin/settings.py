@@ -1,9 +1,11 @@
 """Settings from environment variables; with none set, an SQLite file under var/ just works."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE
 
 from fupin.core.errors import UserError
 
@@ -34,7 +36,9 @@ def env_int(name: str, default: int) -> int:
 
 
 DEBUG = env_bool("DEBUG", False)
-SECRET_KEY = os.environ.get("SECRET_KEY", "fupin-dev-only-secret-change-me-in-production")
+# The public development key: fine for tests and a laptop, refused by every server start outside DEBUG.
+DEV_SECRET_KEY = "fupin-dev-only-secret-change-me-in-production"
+SECRET_KEY = os.environ.get("SECRET_KEY") or DEV_SECRET_KEY
 ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
@@ -45,7 +49,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
-    "simple_history",
+    "axes",
     "fupin.units",
     "fupin.reporting",
     "fupin.quality",
@@ -54,11 +58,16 @@ INSTALLED_APPS = [
     "fupin.publishing",
     "fupin.policy",
     "fupin.site",
+    # After fupin's apps: its history-purging commands are then shadowed by fupin.reporting's refusals
+    # (Django takes a command from the first app in this list that has it).
+    "simple_history",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "fupin.core.headers.NoStoreMiddleware",  # after WhiteNoise: static files stay cacheable
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -67,6 +76,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "fupin.site.errors.TransientFailureMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a lockout into the login page saying until when
 ]
 
 ROOT_URLCONF = "fupin.urls"
@@ -104,7 +115,7 @@ def _database() -> dict:
         # Deferred transactions fail with "database is locked" when many units submit at once.
         config["OPTIONS"] = {
             "transaction_mode": "IMMEDIATE",
-            "timeout": 30,
+            "timeout": env_int("FUPIN_SQLITE_TIMEOUT", 30),
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
         }
         config.setdefault("TEST", {})["NAME"] = os.environ.get("FUPIN_TEST_SQLITE") or None
@@ -115,9 +126,28 @@ DATABASES = {"default": _database()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "fupin.site.passwords.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-AUTHENTICATION_BACKENDS = ["fupin.units.backends.OfficeAdminBackend"]
+# django-axes first: it refuses a locked account or address before any password is checked.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "fupin.units.backends.OfficeAdminBackend"]
+# Login throttling (django-axes, see docs/账号与密码.md): this many failures of one account, or from one address,
+# lock it for this many minutes. Attempts refused while locked are not counted, so the time the page names holds.
+AXES_FAILURE_LIMIT = env_int("FUPIN_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("FUPIN_LOGIN_LOCKOUT_MINUTES", 15))
+if AXES_FAILURE_LIMIT < 1 or AXES_COOLOFF_TIME < timedelta(minutes=1):
+    raise UserError("环境变量 FUPIN_LOGIN_FAILURE_LIMIT 与 FUPIN_LOGIN_LOCKOUT_MINUTES 应为正整数")
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "fupin.site.views.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "fupin.site.accounts.client_ip"
+AXES_ENABLE_ADMIN = False  # unlocking goes through the office's audited page, not the admin
+# Reverse proxies in front of the site (nginx: 1). Each appends the address it saw to X-Forwarded-For; 0 trusts
+# no header and takes the connection's address.
+FUPIN_TRUSTED_PROXIES = env_int("FUPIN_TRUSTED_PROXIES", 0)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -141,7 +171,38 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 # Uploads are hostile until proven otherwise.
 FUPIN_UPLOAD_MAX_BYTES = env_int("FUPIN_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = FUPIN_UPLOAD_MAX_BYTES
+# What one person may upload in a day, imports (refused ones too) and attachments together; 0: no quota.
+FUPIN_UPLOAD_QUOTA_BYTES_PER_DAY = env_int("FUPIN_UPLOAD_QUOTA_BYTES_PER_DAY", 50 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
+# Headers and cookies (docs/安全与导出.md). The pages run no inline script or style: everything comes from /static/.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", NONCE],  # the few <style> blocks in templates carry the request's nonce
+        "img-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# FUPIN_HTTPS=true: the site is reached over HTTPS (directly or through a reverse proxy that sets
+# X-Forwarded-Proto): cookies only over HTTPS, plain HTTP redirected, browsers told to insist on HTTPS (HSTS).
+FUPIN_HTTPS = env_bool("FUPIN_HTTPS", False)
+if FUPIN_HTTPS:
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = env_int("FUPIN_HSTS_SECONDS", 365 * 24 * 3600)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("FUPIN_HSTS_INCLUDE_SUBDOMAINS", False)
 
 EMAIL_URL = os.environ.get("EMAIL_URL", "")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "fupin@localhost")
@@ -178,9 +239,15 @@ FUPIN_REMIND_DAYS_BEFORE = env_int("FUPIN_REMIND_DAYS_BEFORE", 2)
 FUPIN_REMIND_DAYS_AFTER = env_int("FUPIN_REMIND_DAYS_AFTER", 10)
 FUPIN_SITE_URL = os.environ.get("FUPIN_SITE_URL", "http://127.0.0.1:8000")
 
+# HSTS preload is for public sites on the browsers' built-in list; an office's intranet name can never be on it.
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the monitor on the same machine asks over plain HTTP
+CSRF_FAILURE_VIEW = "fupin.site.errors.csrf_failure"  # Chinese, inside the layout, like the other error pages
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"client_errors_one_line": {"()": "fupin.core.failures.ClientErrorsOnOneLine"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["client_errors_one_line"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }

@@ -5,6 +5,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from fupin.insights import views as insights_views
+from fupin.site import health
+from fupin.site import views as site_views
 
 admin.site.site_header = "消费帮扶统计系统 · 系统管理"
 admin.site.site_title = "消费帮扶统计系统"
@@ -12,8 +14,10 @@ admin.site.index_title = "单位与分类维护"
 
 urlpatterns = [
     path("", insights_views.home, name="home"),
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("healthz", health.healthz, name="healthz"),
+    path("login/", site_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", include("fupin.site.urls")),
     path("publishing/", include("fupin.publishing.urls")),
     path("insights/", include("fupin.insights.urls")),
     path("reporting/", include("fupin.reporting.urls")),
@@ -22,3 +26,7 @@ urlpatterns = [
     path("quality/", include("fupin.quality.urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler403 = "fupin.site.errors.permission_denied"
+handler404 = "fupin.site.errors.page_not_found"
+handler500 = "fupin.site.errors.server_error"

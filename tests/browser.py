@@ -15,3 +15,11 @@ def log_in(page, url: str, username: str, password: str) -> None:
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)
     page.click("button[type=submit]")
+
+
+def csp_violations(page) -> list[str]:
+    """The console messages in which chromium refuses something under the Content Security Policy, as they come."""
+    found: list[str] = []
+    page.on("console", lambda message: found.append(message.text) if "Content Security Policy" in message.text
+            else None)
+    return found

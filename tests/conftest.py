@@ -26,6 +26,23 @@ def pytest_configure(config):
 
     # Hashing passwords the production way costs ~0.3 s a user; tests make dozens.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    _test_client_logs_in_with_a_request()
+
+
+def _test_client_logs_in_with_a_request():
+    """django-axes counts logins by address, so it refuses an authenticate() without a request; Django's test
+    client passes none. Give it one from the address the client's own requests come from."""
+    from django.http import HttpRequest
+    from django.test import Client
+
+    login = Client.login
+
+    def login_with_request(self, **credentials):
+        request = HttpRequest()
+        request.META["REMOTE_ADDR"] = "127.0.0.1"
+        return login(self, request=request, **credentials)
+
+    Client.login = login_with_request
 
 
 @pytest.fixture(scope="session")
@@ -56,5 +73,11 @@ def browser():
 
 @pytest.fixture
 def browser_page(browser):
-    """A desktop page in Chinese: the office works at a desk."""
-    return browser.new_page(locale="zh-CN", viewport={"width": 1280, "height": 900})
+    """A desktop page in Chinese: the office works at a desk. A test fails if the page broke the Content
+    Security Policy (chromium says so on the console): a screen must work under the policy it is served with."""
+    from tests.browser import csp_violations
+
+    page = browser.new_page(locale="zh-CN", viewport={"width": 1280, "height": 900})
+    violations = csp_violations(page)
+    yield page
+    assert not violations, f"Content Security Policy violations: {violations}"

@@ -105,7 +105,7 @@ UNIT_EDIT_FORM = {"admin": 200, "viewer": 403, "own_reporter": 200, "own_approve
 OFFICE_ONLY = {"admin": 200, "viewer": 403, "own_reporter": 403, "own_approver": 403, "foreign": 403}
 POST_ONLY = {"admin": 405, "viewer": 405, "own_reporter": 405, "own_approver": 405, "foreign": 405}
 GET_EXPECTED = {
-    "home": ALL_200, "login": ALL_200,
+    "home": ALL_200, "login": ALL_200, "healthz": ALL_200,
     "logout": POST_ONLY,
     "publishing:attachment": ALL_200, "publishing:attachment_download": ALL_200,
     "reporting:index": ALL_200, "reporting:timeliness": ALL_200, "reporting:rounds": ALL_200,
@@ -120,14 +120,17 @@ GET_EXPECTED = {
 EDIT = {"admin": 302, "viewer": 403, "own_reporter": 302, "own_approver": 403, "foreign": 404}
 SIGN = {"admin": 302, "viewer": 403, "own_reporter": 403, "own_approver": 302, "foreign": 404}
 REVIEW = {"admin": 302, "viewer": 403, "own_reporter": 403, "own_approver": 403, "foreign": 404}
+# An empty line is refused where it was typed: the form comes back (422) with the messages beside the fields.
+LINE_FORM = EDIT | {"admin": 422, "own_reporter": 422}
 POST_EXPECTED = {
-    **{f"reporting:{n}": EDIT for n in ("start", "summary", "line_add", "file_upload", "submit", "line_remove")},
+    **{f"reporting:{n}": EDIT for n in ("start", "summary", "file_upload", "submit", "line_remove")},
+    "reporting:line_add": LINE_FORM,
     "reporting:sign_off": SIGN,
     **{f"reporting:{n}": REVIEW for n in ("return", "approve", "unlock")},
     "reporting:line_edit": UNIT_EDIT_FORM,
     "reporting:rounds": OFFICE_ONLY, "reporting:reminders": OFFICE_ONLY, "reporting:calendar_year": OFFICE_ONLY,
 }
-PUBLIC = {"login", "admin:login"}
+PUBLIC = {"login", "admin:login", "healthz"}  # /healthz: the monitor asks without logging in
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ from fupin.core.periods import Period
 from fupin.core.text import normalize
 from fupin.ingest.limits import ReadLimits
 from fupin.ingest.values import CellError, parse_date, parse_quantity
-from fupin.quality.classify import Classifier
 from fupin.reporting.methods import method_normalize
 from fupin.reporting.models import ConsumptionType, Purpose, Status
 from fupin.units import access
@@ -35,20 +34,12 @@ class ImportContext:
 
     def __init__(self):
         self.matcher = UnitMatcher()
-        self.classifier = Classifier()
-        self._channels: dict[str, str] = {}
         self._methods: dict[str, tuple[str, bool]] = {}
         self._dates: dict = {}
         self._quantities: dict = {}
         self._units: dict[str, Unit | None] = {}
         self.consumption_types = _choices(ConsumptionType)
         self.purposes = _choices(Purpose)
-
-    def channel(self, source: str) -> str:
-        code = self._channels.get(source)
-        if code is None:
-            code = self._channels[source] = self.classifier.code_for(source)
-        return code
 
     def method(self, text: str) -> tuple[str, bool]:
         """(线上/线下 or '', whether the text said it otherwise: 线上线上, 网上)."""

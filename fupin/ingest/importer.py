@@ -29,6 +29,7 @@ from fupin.ingest.report import ImportReport, UnitSummary
 from fupin.ingest.values import CellError, cell_text, is_blank, parse_amount
 from fupin.reporting.models import PurchaseLine, Submission
 from fupin.reporting.services import LineInput, ensure_unit_may_change, submission_create
+from fupin.reporting.validation import ERROR, LineValidator
 from fupin.units.models import Unit, UnitKind
 from fupin.units.selectors import root_unit
 
@@ -83,6 +84,7 @@ def _layout(document, report: ImportReport) -> Layout | None:
         if layout is None:
             continue
         report.header_row = layout.header_row
+        report.header_rows, report.header_cells = layout.header_rows, layout.header_cells
         missing = [FIELDS[name][0] for name in REQUIRED if name not in layout.columns]
         for column in missing:
             report.error(Issue(msg.MISSING_COLUMN.format(row=layout.header_row, column=column),
@@ -106,6 +108,7 @@ class _FileImport:
         self.pending = 0
         self.stack: ExitStack | None = None
         self.in_transaction = False
+        self.validator = LineValidator(period=options.period)
 
     # The pass over the rows ---------------------------------------------------------------------------------
 
@@ -276,23 +279,13 @@ class _FileImport:
             line.amount_fen = parse_amount(amount, layout.amount_unit)
             if line.amount_fen == 0:
                 problem("amount", amount, msg.AMOUNT_ZERO, warnings)
-            elif line.amount_fen >= 10**10:
-                problem("amount", amount, msg.AMOUNT_HUGE, warnings)
         except CellError as exc:
             problem("amount", amount, exc.message)
         line.product = text_of("product")
         line.source_text = text_of("source")
-        if not line.source_text:
-            problem("source", "", msg.SOURCE_MISSING)
-        else:
-            line.channel_code = context.channel(line.source_text)
-            if not line.channel_code:
-                problem("source", line.source_text, msg.SOURCE_UNCLASSIFIED, warnings)
         line.method_text = text_of("method")
         line.method, rewritten = context.method(line.method_text)
-        if not line.method:
-            problem("method", line.method_text, msg.METHOD_UNKNOWN if line.method_text else msg.METHOD_MISSING)
-        elif rewritten:
+        if line.method and rewritten:
             problem("method", line.method_text, msg.METHOD_NORMALISED.format(method=line.method), warnings)
         if "date" in self.columns:
             value = self._cell(cells, "date")
@@ -324,6 +317,7 @@ class _FileImport:
                         problem(name, value, msg.CHOICE_UNKNOWN.format(column=FIELDS[name][0], choices=choices))
                     else:
                         setattr(line, name, chosen)
+        self._judged(line, cells, errors, warnings, problem)
         for issue in errors:
             self.report.error(issue)
         for issue in warnings:
@@ -338,6 +332,21 @@ class _FileImport:
         summary.lines += 1
         summary.amount_fen += line.amount_fen
         self._store(self.group.unit, line)
+
+    def _judged(self, line: LineInput, cells: list, errors: list, warnings: list, problem) -> None:
+        """The line validator's checks (the same the web form gets), on the cells that have no parse error yet.
+        It also fills in the channel the classifier is sure of."""
+        failed = {issue.column for issue in errors}
+        for check in self.validator.check(line):
+            name = check.field if check.field in FIELDS else "amount"  # the validator names fields as ingest does
+            if check.severity == ERROR and FIELDS[name][0] in failed:
+                continue  # the cell could not be read: that message says it
+            value = self._cell(cells, name) if name in self.columns else ""
+            bucket = errors if check.severity == ERROR else warnings
+            problem(name, value, check.message, bucket)
+            bucket[-1].rule = check.rule
+            if check.severity != ERROR:
+                bucket[-1].severity = check.severity  # 警告 or 提示, kept by the report
 
     def _keep_preview(self, number: int, cells: list, errors: list, warnings: list) -> None:
         """The first rows, and every row with a problem (up to a bound), for the web preview."""

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from fupin.core.errors import UserError
+from fupin.reporting import validation as v
 
 
 class ReadError(UserError):
@@ -18,9 +19,14 @@ class Issue:
     column: str | None = None
     value: str | None = None
     unit: str | None = None
+    severity: str = ""  # 错误 | 警告 | 提示, as the line validator grades it (set by the report when not given)
+    rule: str = ""  # the validator's rule code, when the issue is one of its checks
 
     def as_json(self) -> dict:
-        data = {"row": self.row, "column": self.column, "value": self.value, "message": self.message}
+        data = {"row": self.row, "column": self.column, "value": self.value, "message": self.message,
+                "severity": self.severity}
+        if self.rule:
+            data["rule"] = self.rule
         if self.unit:
             data["unit"] = self.unit
         return data
@@ -55,24 +61,24 @@ NO_UNIT_COLUMN = "表格没有“单位名称”列，也没有指定单位；�
 PERIOD_MISMATCH = "文件写明的期间“{found}”与导入的期间“{expected}”不一致"
 NO_LINES = "表格里没有任何采购明细行"
 
-# Rows
-AMOUNT_MISSING = "缺少金额"
-AMOUNT_NOT_NUMBER = "金额不是数字"
-AMOUNT_NEGATIVE = "金额不能为负数"
-AMOUNT_TOO_FINE = "金额精度超过1分"
+# Rows. What the line validator also says on the web form is its constant (fupin/reporting/validation.py): one
+# message whichever way a line comes in.
+AMOUNT_MISSING = v.AMOUNT_MISSING
+AMOUNT_NOT_NUMBER = v.AMOUNT_NOT_NUMBER
+AMOUNT_NEGATIVE = v.AMOUNT_NEGATIVE
+AMOUNT_TOO_FINE = v.AMOUNT_TOO_FINE
 AMOUNT_ZERO = "金额为0，已导入；如无此项采购请删除该行"
-AMOUNT_HUGE = "金额超过1亿元，请核实单位（万元/元）"
-QUANTITY_NOT_NUMBER = "数量不是数字"
-QUANTITY_NEGATIVE = "数量不能为负数"
+AMOUNT_HUGE = v.AMOUNT_OVER_CEILING
+QUANTITY_NOT_NUMBER = v.QUANTITY_NOT_NUMBER
+QUANTITY_NEGATIVE = v.QUANTITY_NEGATIVE
 QUANTITY_NOT_WEIGHT = "数量不是重量（吨、公斤），未计入数量，原文记入备注"
-QUANTITY_TOO_FINE = "数量精度超过1克"
-SOURCE_MISSING = "缺少产品来源"
-SOURCE_UNCLASSIFIED = "产品来源未能归入标准渠道，导入后由市总审核归类"
-METHOD_MISSING = "缺少采购方式（应为线上或线下）"
-METHOD_UNKNOWN = "采购方式应为“线上”或“线下”"
+QUANTITY_TOO_FINE = v.QUANTITY_TOO_FINE
+SOURCE_MISSING = v.SOURCE_MISSING
+METHOD_MISSING = v.METHOD_MISSING
+METHOD_UNKNOWN = v.METHOD_UNKNOWN
 METHOD_NORMALISED = "采购方式按“{method}”导入"
-DATE_IMPOSSIBLE = "采购时间不是有效日期"
-DATE_OUTSIDE = "采购时间不在导入期间（{period}）内"
+DATE_IMPOSSIBLE = v.DATE_IMPOSSIBLE
+DATE_OUTSIDE = v.DATE_OUTSIDE
 CHOICE_UNKNOWN = "{column}应为以下之一：{choices}"
 TEXT_TOO_LONG = "{column}超过{limit}个字"
 UNIT_MISSING = "缺少单位名称"

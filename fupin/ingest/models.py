@@ -20,6 +20,10 @@ class ImportJob(models.Model):
                                    verbose_name="上传人")
     file_name = models.CharField("文件名", max_length=255)
     content = models.BinaryField("文件内容")
+    size = models.PositiveBigIntegerField("大小（字节）", default=0, help_text="上传时的大小，计入每人每天的上传额度")
+    # A refused or cancelled upload's bytes are dropped after the retention period (fupin uploads purge); the job
+    # and its messages stay.
+    content_purged_at = models.DateTimeField("文件内容清除时间", null=True, blank=True)
     sha256 = models.CharField("SHA-256", max_length=64)
     first_month = models.DateField("起始月份")
     last_month = models.DateField("截止月份")
@@ -33,6 +37,7 @@ class ImportJob(models.Model):
         verbose_name = "导入"
         verbose_name_plural = "导入"
         ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["created_by", "created_at"]), models.Index(fields=["status", "created_at"])]
 
     def __str__(self) -> str:
         return f"{self.file_name}（{self.get_status_display()}）"

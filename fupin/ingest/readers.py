@@ -61,7 +61,7 @@ def read_document(data: bytes, limits: ReadLimits) -> Document:
         if WORD_MARK in data:
             raise ReadError(msg.OLD_WORD)
         return Document("xls", _spreadsheet_tables(data, limits))
-    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")) and not utf16_guess(data):
         raise ReadError(msg.UNKNOWN_FORMAT)
     return Document("csv", iter([Table("CSV", _csv_rows(data, limits))]))
 
@@ -109,11 +109,15 @@ def _sheet_rows(sheet) -> Iterator[Row]:
 # CSV ----------------------------------------------------------------------------------------------------------
 
 def decode_text(data: bytes) -> str:
-    """UTF-8 (with or without BOM), UTF-16 with BOM (Excel's "Unicode text"), else GB18030, which covers GBK."""
+    """UTF-8 (with or without BOM), UTF-16 with BOM (Excel's "Unicode text") or without one, else GB18030, which
+    covers GBK."""
+    guessed = utf16_guess(data)
     if data.startswith(b"\xef\xbb\xbf"):
         encodings = ("utf-8-sig",)
     elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
         encodings = ("utf-16",)
+    elif guessed:
+        encodings = (guessed,)
     else:
         encodings = ("utf-8", "gb18030")
     for encoding in encodings:
@@ -122,6 +126,29 @@ def decode_text(data: bytes) -> str:
         except UnicodeDecodeError:
             continue
     raise ReadError(msg.CSV_ENCODING)
+
+
+def utf16_guess(data: bytes) -> str | None:
+    """UTF-16 saved without a BOM (some export tools, "Unicode text" re-saved): the zero bytes of its ASCII
+    characters (tabs, digits, line ends) all fall on odd positions (little-endian) or all on even ones; a binary
+    file's do not, and its decoded text would hold control characters."""
+    sample = data[:4096]
+    sample = sample[: len(sample) - len(sample) % 2]
+    odd = sample[1::2].count(0)
+    even = sample[0::2].count(0)
+    if odd and not even:
+        encoding = "utf-16-le"
+    elif even and not odd:
+        encoding = "utf-16-be"
+    else:
+        return None
+    try:
+        text = sample.decode(encoding)
+    except UnicodeDecodeError:
+        return None
+    if any(ch < " " and ch not in "\t\r\n" for ch in text) or not any(ch in "\t,\n" for ch in text):
+        return None
+    return encoding
 
 
 def _dialect(sample: str) -> type[csv.Dialect] | csv.Dialect:

@@ -33,16 +33,21 @@ class ImportReport:
     stored: bool = False
     dry_run: bool = False
     kind: str = ""
-    header_row: int | None = None
+    header_row: int | None = None  # the header's first row
+    header_rows: list = field(default_factory=list)  # every row taken as the header (a header over 2–3 rows)
+    header_cells: list = field(default_factory=list)  # those rows' cells as read, shown in the preview
     preview: list = field(default_factory=list)  # the web shows these rows with their issues
     columns: list = field(default_factory=list)  # names of the preview's cells
 
     def error(self, issue: Issue) -> None:
+        issue.severity = "错误"
         self.error_count += 1
         if len(self.errors) < MAX_LISTED:
             self.errors.append(issue)
 
     def warn(self, issue: Issue) -> None:
+        """A 警告, or a 提示 when the issue says so: both let the file in."""
+        issue.severity = issue.severity or "警告"
         self.warning_count += 1
         if len(self.warnings) < MAX_LISTED:
             self.warnings.append(issue)
@@ -66,5 +71,6 @@ class ImportReport:
             "errors": [i.as_json() for i in self.errors], "warnings": [i.as_json() for i in self.warnings],
             "error_count": self.error_count, "warning_count": self.warning_count,
             "stored": self.stored, "dry_run": self.dry_run, "format": self.kind, "header_row": self.header_row,
+            "header_rows": self.header_rows, "header_cells": self.header_cells,
             "amount": wan_display(self.amount_fen), "units": [u.as_json() for u in self.units.values()],
         }

@@ -23,6 +23,7 @@ from fupin.ingest.messages import Issue
 from fupin.ingest.models import ImportJob, JobStatus
 from fupin.ingest.report import ImportReport
 from fupin.reporting.models import Status
+from fupin.reporting.quota import ensure_quota
 from fupin.units import access
 from fupin.units.models import Unit
 
@@ -100,9 +101,10 @@ def import_job_create(*, user, file_name: str, content: bytes, period: Period, u
         raise UserError(NOT_YOUR_UNIT.format(unit=unit.display_name))
     if unit is None and not access.is_office_admin(user):
         raise UserError("请选择要上报的单位")
+    ensure_quota(user, size=len(content), name=file_name)
     report = import_bytes(content, name=file_name, options=upload_options(user=user, period=period, unit=unit,
                                                                           dry_run=True), context=ImportContext())
-    job = ImportJob(created_by=user, file_name=file_name[:255], content=content,
+    job = ImportJob(created_by=user, file_name=file_name[:255], content=content, size=len(content),
                     sha256=hashlib.sha256(content).hexdigest(), first_month=period.first, last_month=period.last,
                     unit=unit, status=JobStatus.PREVIEWED if report.ok else JobStatus.REFUSED,
                     report=_job_report(report))

@@ -3,9 +3,8 @@
 
 import io
 
-import xlsxwriter
-
 from fupin.core.periods import Period
+from fupin.core.safe_files import merge_cell, workbook, write_cell, write_column, write_row, write_text
 from fupin.quality.models import Channel
 from fupin.reporting.models import ConsumptionType, Method, Purpose
 from fupin.units.models import Unit
@@ -30,7 +29,7 @@ GUIDE = [
 
 def template_xlsx(*, unit: Unit, period: Period) -> bytes:
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    book = workbook(buffer)
     sheet = book.add_worksheet("填报")
     options = book.add_worksheet("选项")
     guide = book.add_worksheet("填表说明")
@@ -42,22 +41,22 @@ def template_xlsx(*, unit: Unit, period: Period) -> bytes:
     money = book.add_format({**locked, "locked": False, "num_format": "0.00####"})
     day = book.add_format({**locked, "locked": False, "num_format": "yyyy-mm-dd"})
     label = period.label() if period.first.year != period.last.year else f"{period.first.year}年{period.label()}"
-    sheet.merge_range(0, 0, 0, len(HEADERS) - 1, f"{unit.display_name}{label}消费扶贫统计表", title)
+    merge_cell(sheet, 0, 0, 0, len(HEADERS) - 1, f"{unit.display_name}{label}消费扶贫统计表", title)
     sheet.set_row(0, 30)
-    sheet.write(1, 0, f"填报单位：{unit.display_name}", meta)
-    sheet.write(1, 3, f"统计期间：{period}", meta)
-    sheet.write_row(2, 0, HEADERS, head)
+    write_text(sheet, 1, 0, f"填报单位：{unit.display_name}", meta)
+    write_text(sheet, 1, 3, f"统计期间：{period}", meta)
+    write_row(sheet, 2, 0, HEADERS, head)
     sheet.set_row(2, 34)
     for column, width in enumerate(WIDTHS):
         sheet.set_column(column, column, width, day if column == 3 else money if column in (4, 5) else cell)
     for row in range(FIRST_INPUT_ROW, FIRST_INPUT_ROW + INPUT_ROWS):
-        sheet.write_blank(row, 0, None, cell)
+        write_cell(sheet, row, 0, None, cell)
     sources = list(Channel.objects.filter(active=True).order_by("order", "code").values_list("name", flat=True))
     lists = {"产品来源": sources, "采购方式": list(Method.values), "消费类型": list(ConsumptionType.values),
              "用途": list(Purpose.values)}
     for column, (name, values) in enumerate(lists.items()):
-        options.write(0, column, name)
-        options.write_column(1, column, values)
+        write_text(options, 0, column, name)
+        write_column(options, 1, column, values)
     options.hide()
     last = FIRST_INPUT_ROW + INPUT_ROWS - 1
     _dropdown(sheet, 1, last, f"=选项!$A$2:$A${len(sources) + 1}", strict=False,
@@ -73,7 +72,7 @@ def template_xlsx(*, unit: Unit, period: Period) -> bytes:
                        "autofilter": True})
     guide.set_column(0, 0, 110)
     for row, text in enumerate(GUIDE):
-        guide.write(row, 0, text, meta if row == 0 else None)
+        write_text(guide, row, 0, text, meta if row == 0 else None)
     sheet.activate()
     book.close()
     return buffer.getvalue()

@@ -10,10 +10,10 @@ from fupin.core.errors import UserError
 from fupin.core.money import tons_to_grams, wan_to_fen, yuan_to_fen
 from fupin.core.periods import Period
 from fupin.ingest import messages as msg
+from fupin.reporting.validation import AMOUNT_MAX_FEN, month_in_period, period_cn
 
 WAN, YUAN = "万元", "元"
-MAX_FEN = 10**15  # 100亿万元: beyond any purchase, well inside a BigIntegerField
-HUGE_FEN = 10**10  # 1亿元
+MAX_FEN = AMOUNT_MAX_FEN  # the one ceiling a line (1亿元), the validator's
 EXCEL_EPOCH = date(1899, 12, 30)  # serial 1 is 1900-01-01 in Excel's (Lotus-compatible) counting
 # Tons per unit a quantity may be written in; longer names first, so that 公斤 is not read as 斤.
 WEIGHT_UNITS = (("千克", Decimal("0.001")), ("公斤", Decimal("0.001")), ("kg", Decimal("0.001")),
@@ -102,7 +102,7 @@ def parse_amount(value, column_unit: str = WAN) -> int:
         fen = wan_to_fen(amount) if unit == WAN else yuan_to_fen(amount)
     except UserError:
         raise CellError(msg.AMOUNT_TOO_FINE) from None
-    if fen >= MAX_FEN:
+    if fen > MAX_FEN:
         raise CellError(msg.AMOUNT_HUGE)
     return fen
 
@@ -211,14 +211,8 @@ def _year_for(month: int, period: Period) -> int:
 def _month_within(year: int, month: int, period: Period) -> None:
     if not 1 <= month <= 12:
         raise CellError(msg.DATE_IMPOSSIBLE)
-    if not period.first <= date(year, month, 1) <= period.last:
+    if not month_in_period(year, month, period):
         raise CellError(msg.DATE_OUTSIDE.format(period=period_cn(period)))
-
-
-def period_cn(period: Period) -> str:
-    """2020年1—10月; a period across years already names them."""
-    label = period.label()
-    return label if period.first.year != period.last.year else f"{period.first.year}年{label}"
 
 
 def _within(day: date, period: Period) -> date:

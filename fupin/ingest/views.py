@@ -18,6 +18,7 @@ from fupin.ingest.limits import MB, ReadLimits
 from fupin.ingest.models import JobStatus
 from fupin.ingest.selectors import importable_units, job_for_user_or_404, jobs_for
 from fupin.ingest.template_xlsx import template_xlsx
+from fupin.reporting.quota import quota_text
 from fupin.reporting.selectors import default_period
 from fupin.units import access
 
@@ -41,7 +42,8 @@ def index(request):
         raise PermissionDenied(NO_UNITS)
     return render(request, "ingest/index.html", {
         "template_form": template_form, "upload_form": upload_form, "office": office,
-        "jobs": jobs_for(request.user)[:20], "max_mb": ReadLimits.for_upload().max_bytes // MB})
+        "jobs": jobs_for(request.user)[:20], "max_mb": ReadLimits.for_upload().max_bytes // MB,
+        "quota": quota_text(request.user)})
 
 
 @login_required
@@ -66,7 +68,8 @@ def upload(request):
         template_form, upload_form, office, _ = _forms(request, upload_form=form)
         return render(request, "ingest/index.html", {
             "template_form": template_form, "upload_form": upload_form, "office": office,
-            "jobs": jobs_for(request.user)[:20], "max_mb": ReadLimits.for_upload().max_bytes // MB}, status=400)
+            "jobs": jobs_for(request.user)[:20], "max_mb": ReadLimits.for_upload().max_bytes // MB,
+        "quota": quota_text(request.user)}, status=400)
     sent = form.cleaned_data["file"]
     limit = ReadLimits.for_upload().max_bytes
     if sent.size > limit:

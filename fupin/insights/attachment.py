@@ -6,6 +6,7 @@ from datetime import date
 from django.db.models import Q
 
 from fupin.core.periods import Period
+from fupin.insights.screened import is_merged
 from fupin.reporting.models import COUNTED_STATUSES, PurchaseLine, Submission
 from fupin.units import access
 from fupin.units.models import Unit
@@ -22,6 +23,7 @@ class AttachmentLine:
     date: date | None
     quantity_g: int | None
     amount_fen: int
+    date_text: str = ""  # 采购时间 as the unit wrote it ("11月"), shown when it is not a full date
 
 
 @dataclass
@@ -73,16 +75,17 @@ def attachment_table(*, period: Period, user=None, root: Unit | None = None) -> 
     lines = (PurchaseLine.objects.filter(within)
              .order_by("submission__first_month", "submission_id", "position", "pk")
              .values_list("submission__unit_id", "product", "source_text", "channel_code", "method", "method_text",
-                          "purchase_date", "quantity_g", "amount_fen", "excluded"))
+                          "purchase_date", "quantity_g", "amount_fen", "excluded", "date_text", "exclusion_reason"))
     table = AttachmentTable(period=period, title=f"{system_name(root)}{period.label()}消费扶贫统计",
                             units=list(rows.values()))
-    for unit_id, product, source, channel, method, method_text, day, quantity, amount, excluded in lines:
+    for unit_id, product, source, channel, method, method_text, day, quantity, amount, excluded, day_text, why in lines:
         if excluded:
-            table.excluded_fen += amount
-            table.excluded_lines += 1
+            if not is_merged(why):  # a merged line's money went into the line it joined: it is still counted
+                table.excluded_fen += amount
+                table.excluded_lines += 1
             continue
         rows[unit_id].lines.append(AttachmentLine(product, source, channel, method, method_text, day, quantity,
-                                                  amount))
+                                                  amount, day_text))
     reported = Submission.objects.filter(unit__in=list(rows), status__in=COUNTED_STATUSES,
                                          first_month__gte=period.first, last_month__lte=period.last)
     for unit_id in reported.values_list("unit_id", flat=True):

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from fupin.core.money import wan_display
 from fupin.core.periods import Period
 from fupin.insights import aggregates as ag
+from fupin.insights.screened import Screened, screened
 from fupin.reporting.timeliness import round_timeliness
 from fupin.units.models import Unit
 
@@ -24,6 +25,7 @@ class Dashboard:
     year_to_date: ag.Summary | None = None
     month_on_month: ag.MonthOnMonth | None = None
     charts: dict = field(default_factory=dict)
+    screened: Screened = field(default_factory=Screened)  # 已剔除 (not consumption) apart from merged duplicates
 
 
 def _series(rows) -> dict:
@@ -42,6 +44,7 @@ def dashboard(*, root: Unit, period: Period, user) -> Dashboard:
     for status in STATUS_LABELS:
         setattr(timeliness, status, [e for e in getattr(timeliness, status) if e.unit.path.startswith(inside)])
     board = Dashboard(root, period, summary, trend, channels, ranking, methods, timeliness)
+    board.screened = screened(root=root, period=period)
     if period.first == period.last:
         board.year_to_date = ag.summary(root=root, period=ag.year_to_date(period.last))
         board.month_on_month = ag.month_on_month(root=root, month=period.last)

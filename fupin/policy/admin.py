@@ -1,6 +1,6 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
+from fupin.core.admin import HistoryAdmin
 from fupin.policy.amounts import bp_percent_text, yuan_text
 from fupin.policy.forms import RuleForm
 from fupin.policy.models import Document, MemberCount, Rule, WelfareSpending
@@ -16,14 +16,14 @@ class RuleInline(admin.TabularInline):
 
 
 @admin.register(Document)
-class DocumentAdmin(SimpleHistoryAdmin):
+class DocumentAdmin(HistoryAdmin):
     list_display = ["number", "title", "issuer", "issued_on"]
     search_fields = ["number", "title"]
     inlines = [RuleInline]
 
 
 @admin.register(Rule)
-class RuleAdmin(SimpleHistoryAdmin):
+class RuleAdmin(HistoryAdmin):
     """Rules are changed by adding a version with a later 生效日期, or switched off; never deleted."""
 
     form = RuleForm
@@ -42,26 +42,17 @@ class RuleAdmin(SimpleHistoryAdmin):
             return f"{bp_percent_text(rule.min_share_bp)}%（{rule.purposes}）"
         return f"每人{yuan_text(rule.amount_fen)}元" if rule.amount_fen is not None else ""
 
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(WelfareSpending)
-class WelfareSpendingAdmin(SimpleHistoryAdmin):
+class WelfareSpendingAdmin(HistoryAdmin):
     list_display = ["unit", "first_month", "last_month", "sisong_fen", "holiday_fen", "hardship_fen", "other_fen",
                     "entered_by", "entered_at"]
     list_filter = ["first_month"]
     search_fields = ["unit__short_name"]
 
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(MemberCount)
-class MemberCountAdmin(SimpleHistoryAdmin):
+class MemberCountAdmin(HistoryAdmin):
     list_display = ["unit", "year", "count", "entered_by"]
     list_filter = ["year"]
     search_fields = ["unit__short_name"]
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -1,10 +1,10 @@
 """fupin report compliance --period 2020-01:2020-12 [--json] [-o FILE]: 政策规则落实情况（按单位）"""
 
 from fupin.core.periods import Period
+from fupin.core.safe_files import Output, json_output
 from fupin.policy.compliance import compliance_report
 from fupin.policy.formats import compliance_json
 from fupin.policy.summary import summary_from_report
-from fupin.publishing.reports.output import Output, json_output
 
 
 def add_arguments(parser) -> None:

@@ -1,19 +1,15 @@
 """Charts as PNG images for the circular and for print: matplotlib (Agg) with a CJK font from the system's
-packages (Debian's fonts-noto-cjk or fonts-wqy-microhei), so no character is drawn as a box."""
+packages (Debian's fonts-noto-cjk or fonts-wqy-microhei), so no character is drawn as a box.
+
+matplotlib is imported when the first chart is drawn, not when this module is (every `fupin` command loads the
+URLs, and with them this module: importing matplotlib there cost each one about half a second)."""
 
 import io
 import warnings
 from functools import cache
 
-import matplotlib
-
-matplotlib.use("Agg")
-
-from matplotlib import font_manager  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-
-from fupin.core.errors import UserError  # noqa: E402
-from fupin.core.money import wan_display  # noqa: E402
+from fupin.core.errors import UserError
+from fupin.core.money import wan_display
 
 CJK_FAMILIES = ("Noto Sans CJK SC", "Noto Serif CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei",
                 "WenQuanYi Zen Hei", "Droid Sans Fallback")
@@ -23,8 +19,16 @@ COLORS = ["#c00000", "#e46c0a", "#f2b400", "#5b9bd5", "#70ad47", "#7f6084", "#4b
 
 
 @cache
-def cjk_font() -> font_manager.FontProperties:
-    """The first installed CJK family matplotlib knows of."""
+def _font_manager():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import font_manager
+
+    return font_manager
+
+
+def _find_cjk(font_manager):
     names = {f.name: f.fname for f in font_manager.fontManager.ttflist}
     for family in CJK_FAMILIES:
         if family in names:
@@ -32,14 +36,37 @@ def cjk_font() -> font_manager.FontProperties:
     for entry in font_manager.fontManager.ttflist:  # any other font that says it is CJK
         if "CJK" in entry.name or "Hei" in entry.name:
             return font_manager.FontProperties(fname=entry.fname)
-    raise UserError(NO_CJK_FONT)
+    return None
 
 
-def _figure(width_in: float = 7.0, height_in: float = 4.0) -> Figure:
+@cache
+def _rebuild_font_list(font_manager) -> None:  # once a process: without any CJK font it would cost each chart ~1 s
+    font_manager.fontManager = font_manager._load_fontmanager(try_read_cache=False)
+
+
+@cache
+def cjk_font():
+    """The first installed CJK family matplotlib knows of. matplotlib keeps its font list in a cache file
+    (~/.cache/matplotlib, or MPLCONFIGDIR) written the first time any program used it: one written before
+    fonts-noto-cjk was installed knows no CJK font. Then the list is rebuilt from the disk, once, and saved."""
+    font_manager = _font_manager()
+    font = _find_cjk(font_manager)
+    if font is None:
+        _rebuild_font_list(font_manager)
+        font = _find_cjk(font_manager)
+    if font is None:
+        raise UserError(NO_CJK_FONT)
+    return font
+
+
+def _figure(width_in: float = 7.0, height_in: float = 4.0):
+    _font_manager()  # selects Agg before the first figure
+    from matplotlib.figure import Figure
+
     return Figure(figsize=(width_in, height_in), dpi=150)
 
 
-def _png(figure: Figure) -> bytes:
+def _png(figure) -> bytes:
     buffer = io.BytesIO()
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # "Glyph … missing from font" must not pass silently

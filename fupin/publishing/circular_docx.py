@@ -3,8 +3,10 @@
 A4; margins 37 mm top, 35 mm bottom, 28 mm left, 26 mm right (a 156 × 225 mm 版心); 22 lines of 28 characters
 (a 28.95 pt line grid, the body condensed to a 15.75 pt pitch); title 方正小标宋简体 二号; body 仿宋_GB2312 三号; first-level headings 黑体, second-level
 楷体_GB2312; the issuing office's name in red and a red rule under the 发文字号; page numbers '— 1 —' in 四号宋体,
-odd pages right and even pages left, one character in from the edge; 成文日期 in Arabic numerals; the attachment
-on a new page headed 附件 in 黑体. Offices without these fonts see the system's fallbacks; the names stay.
+odd pages right and even pages left, one character in from the edge; 成文日期 in Arabic numerals, kept on one page
+with the last lines of the text; the attachment on a new page headed 附件 in 黑体; the 版记 (抄送, 印发机关 and
+印发日期 between thick, thin and thick rules) in a frame at the foot of the last page. The font names stay the
+standard ones so that Word/WPS uses the real faces; the PDF maps them (fupin/publishing/fonts/fonts.conf).
 """
 
 import io
@@ -12,6 +14,7 @@ from datetime import date
 
 from docx import Document
 from docx.enum.section import WD_SECTION
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -24,7 +27,10 @@ from fupin.publishing.models import ParagraphKind as K
 
 TITLE_FONT, BODY_FONT, HEADING1_FONT, HEADING2_FONT, PAGE_FONT = (
     "方正小标宋简体", "仿宋_GB2312", "黑体", "楷体_GB2312", "宋体")
-TITLE_PT, BODY_PT, ISSUER_PT, PAGE_PT = 22, 16, 32, 14  # 二号, 三号, 发文机关标志, 四号
+TITLE_PT, BODY_PT, ISSUER_PT, PAGE_PT, IMPRINT_PT = 22, 16, 32, 14, 14  # 二号, 三号, 发文机关标志, 四号, 四号
+THICK_RULE, THIN_RULE = 8, 6  # eighths of a point: 1 pt ≈ 0.35 mm, 0.75 pt ≈ 0.26 mm
+IMPRINT_ROW_MM = 9
+TITLE_SUBJECTS = ("消费扶贫", "消费帮扶")
 RED = RGBColor(0xFF, 0x00, 0x00)
 MARGINS_MM = {"top": 37, "bottom": 35, "left": 28, "right": 26}
 LINES, CHARS = 22, 28
@@ -103,9 +109,73 @@ def _paragraph(document, text: str, *, font: str = BODY_FONT, size: float = BODY
     return p
 
 
-def _blank(document, count: int = 1) -> None:
+def _blank(document, count: int = 1, *, keep: bool = False) -> None:
     for _ in range(count):
-        _paragraph(document, "")
+        _paragraph(document, "").paragraph_format.keep_with_next = keep
+
+
+def _cell_text(cell, text: str, *, align, indent_pt: float) -> None:
+    p = cell.paragraphs[0]
+    p.alignment = align
+    fmt = p.paragraph_format
+    fmt.space_before = fmt.space_after = Pt(0)
+    fmt.left_indent = Pt(indent_pt) if align == WD_ALIGN_PARAGRAPH.LEFT else None
+    fmt.right_indent = Pt(indent_pt) if align == WD_ALIGN_PARAGRAPH.RIGHT else None
+    _no_grid(p)
+    set_run_font(p.add_run(text), BODY_FONT, IMPRINT_PT)
+
+
+def _rules(table, *, inside: bool) -> None:
+    """Thick first and last rules, a thin one between the rows (GB/T 9704 7.4.1); no side rules."""
+    borders = OxmlElement("w:tblBorders")
+    sizes = {"top": THICK_RULE, "left": 0, "bottom": THICK_RULE, "right": 0,
+             "insideH": THIN_RULE if inside else 0, "insideV": 0}
+    for side, eighths in sizes.items():
+        rule = OxmlElement(f"w:{side}")
+        rule.set(qn("w:val"), "single" if eighths else "nil")
+        if eighths:
+            rule.set(qn("w:sz"), str(eighths))
+            rule.set(qn("w:space"), "0")
+            rule.set(qn("w:color"), "000000")
+        borders.append(rule)
+    table._tbl.tblPr.insert_element_before(borders, "w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook",
+                                           "w:tblCaption", "w:tblDescription")
+
+
+def _imprint(document, *, copy_to: str, printer: str, printed_on: date) -> None:
+    """版记 (GB/T 9704 7.4): 抄送 (optional) and 印发机关 / 印发日期 in 4号仿宋, one character in from each side,
+    between the thick first rule, a thin rule and the thick last rule, its last rule on the last line of the
+    版心 of the last page: a table floating at a fixed place on the page (Word and LibreOffice both read
+    w:tblpPr), so the text above it does not move it."""
+    rows = 2 if copy_to else 1
+    table = document.add_table(rows=rows, cols=2)
+    table.autofit = False
+    tbl_pr = table._tbl.tblPr
+    place = OxmlElement("w:tblpPr")
+    top_mm = 297 - MARGINS_MM["bottom"] - IMPRINT_ROW_MM * rows
+    for key, value in {"vertAnchor": "page", "horzAnchor": "page", "tblpXSpec": "center",
+                       "tblpY": str(round(top_mm * TWIPS_PER_MM))}.items():
+        place.set(qn(f"w:{key}"), value)
+    tbl_pr.insert_element_before(place, "w:tblOverlap", "w:bidiVisual", "w:tblStyleRowBandSize",
+                                 "w:tblStyleColBandSize", "w:tblW", "w:jc", "w:tblCellSpacing", "w:tblInd",
+                                 "w:tblBorders", "w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook")
+    _rules(table, inside=bool(copy_to))
+    for column, width in zip(table.columns, (TEXT_W_MM * 0.55, TEXT_W_MM * 0.45), strict=True):
+        column.width = Mm(width)
+        for cell in column.cells:
+            cell.width = Mm(width)
+    for row in table.rows:
+        row.height, row.height_rule = Mm(IMPRINT_ROW_MM), WD_ROW_HEIGHT_RULE.EXACTLY
+        for cell in row.cells:
+            cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+    if copy_to:
+        merged = table.rows[0].cells[0].merge(table.rows[0].cells[1])
+        _cell_text(merged, f"抄送：{copy_to.rstrip('。')}。", align=WD_ALIGN_PARAGRAPH.LEFT, indent_pt=IMPRINT_PT)
+    last = table.rows[-1].cells
+    _cell_text(last[0], printer, align=WD_ALIGN_PARAGRAPH.LEFT, indent_pt=IMPRINT_PT)
+    _cell_text(last[1], f"{date_arabic(printed_on)}印发", align=WD_ALIGN_PARAGRAPH.RIGHT, indent_pt=IMPRINT_PT)
+    table._tbl.addnext(OxmlElement("w:p"))  # a document does not end on a table
+
 
 
 def _red_rule_under(paragraph) -> None:
@@ -155,12 +225,25 @@ def _chars(text: str) -> float:
     return sum(0.5 if ord(ch) < 0x2E80 else 1 for ch in text)
 
 
+def title_lines(title: str) -> str:
+    """A title too long for one line breaks where the sense does (GB/T 9704 7.3.3: 回行时词意完整), before the
+    subject: 平顶山市工会系统1—10月份 / 消费扶贫工作统计情况通报."""
+    if _chars(title) * TITLE_PT <= TEXT_W_MM / 25.4 * 72 or "\n" in title:
+        return title
+    for subject in TITLE_SUBJECTS:
+        at = title.find(subject)
+        if at > 0:
+            return f"{title[:at]}\n{title[at:]}"
+    return title
+
+
 def date_arabic(on: date) -> str:
     return f"{on.year}年{on.month}月{on.day}日"
 
 
 def circular_docx(*, issuer: str, number: str, on: date, paragraphs: list[dict],
-                  table: AttachmentTable | None, charts: dict[str, bytes] | None = None) -> bytes:
+                  table: AttachmentTable | None, charts: dict[int, bytes] | None = None, copy_to: str = "",
+                  printer: str = "", printed_on: date | None = None) -> bytes:
     """`paragraphs` as stored on a Circular; `charts` maps a paragraph index to a PNG shown after it."""
     document = Document()
     document.settings.odd_and_even_pages_header_footer = True
@@ -179,24 +262,25 @@ def circular_docx(*, issuer: str, number: str, on: date, paragraphs: list[dict],
     _blank(document, 2)
 
     charts = charts or {}
+    tail = []  # the last body paragraph and the 附件说明: the signature and date stay on their page
     for i, paragraph in enumerate(paragraphs):
         kind, text = paragraph["kind"], paragraph["text"]
         if kind == K.TITLE:
-            _paragraph(document, text, font=TITLE_FONT, size=TITLE_PT, align=WD_ALIGN_PARAGRAPH.CENTER,
-                       line_pt=LINE_PITCH / 20 * 1.2)
+            _paragraph(document, title_lines(text), font=TITLE_FONT, size=TITLE_PT, align=WD_ALIGN_PARAGRAPH.CENTER,
+                       line_pt=LINE_PITCH / 20 * 1.2).paragraph_format.keep_with_next = True
             _blank(document)
         elif kind == K.RECIPIENTS:
             _paragraph(document, text)
-        elif kind == K.HEADING1:
-            _paragraph(document, text, font=HEADING1_FONT, first_line=INDENT_2)
+        elif kind == K.HEADING1:  # a heading never ends a page
+            _paragraph(document, text, font=HEADING1_FONT, first_line=INDENT_2).paragraph_format.keep_with_next = True
         elif kind == K.HEADING2:
-            _paragraph(document, text, font=HEADING2_FONT, first_line=INDENT_2)
+            _paragraph(document, text, font=HEADING2_FONT, first_line=INDENT_2).paragraph_format.keep_with_next = True
         elif kind == K.ATTACHMENT:
-            _blank(document)
-            _paragraph(document, text, first_line=INDENT_2)
+            _blank(document, keep=True)
+            tail.append(_paragraph(document, text, first_line=INDENT_2))
         else:
             for line in text.split("\n"):
-                _paragraph(document, line, first_line=INDENT_2)
+                tail = [_paragraph(document, line, first_line=INDENT_2)]
         if i in charts:
             picture = document.add_paragraph()
             picture.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -205,8 +289,12 @@ def circular_docx(*, issuer: str, number: str, on: date, paragraphs: list[dict],
             picture.add_run().add_picture(io.BytesIO(charts[i]), width=Mm(140))
 
     # 不加盖印章: 署名 right, two characters in; 成文日期 below, its first character two to the right of the name's.
-    _blank(document, 2)
-    _paragraph(document, issuer, align=WD_ALIGN_PARAGRAPH.RIGHT, right_indent=INDENT_2)
+    for p in tail:
+        p.paragraph_format.keep_with_next = True
+        p.paragraph_format.widow_control = True  # in Word, at least two of its lines come over with the signature
+    _blank(document, 2, keep=True)
+    signed = _paragraph(document, issuer, align=WD_ALIGN_PARAGRAPH.RIGHT, right_indent=INDENT_2)
+    signed.paragraph_format.keep_with_next = True
     dated = date_arabic(on)
     shift = max(0.0, _chars(issuer) - _chars(dated))
     _paragraph(document, dated, align=WD_ALIGN_PARAGRAPH.RIGHT, right_indent=Pt(BODY_PT * shift))
@@ -217,6 +305,7 @@ def circular_docx(*, issuer: str, number: str, on: date, paragraphs: list[dict],
         _page_setup(attached, left_mm=20, right_mm=20, grid=False)
         _paragraph(document, "附件", font=HEADING1_FONT, after=Pt(12))
         attachment_docx_into(document, table)
+    _imprint(document, copy_to=copy_to, printer=printer or issuer, printed_on=printed_on or on)
 
     buffer = io.BytesIO()
     document.save(buffer)

@@ -33,6 +33,12 @@ class Circular(models.Model):
     number = models.CharField("发文字号", max_length=50, help_text="例如 平工办〔2020〕33号")
     date = models.DateField("成文日期")
     issuer = models.CharField("发文机关", max_length=100, help_text="例如 平顶山市总工会办公室")
+    # 版记 (GB/T 9704 7.4): 抄送 is optional; 印发机关 defaults to the issuer, 印发日期 to the 成文日期.
+    copy_to = models.CharField("抄送", max_length=300, blank=True, help_text="例如 省总工会扶贫办，市扶贫办")
+    printer = models.CharField("印发机关", max_length=100, blank=True, help_text="不填则与发文机关相同")
+    printed_on = models.DateField("印发日期", null=True, blank=True, help_text="不填则与成文日期相同")
+    # The 核对单 as drafted: [{"key", "figure", "what", "link"}, …], every figure the draft's text states.
+    checklist = models.JSONField("核对单", default=list, blank=True)
     status = models.CharField("状态", max_length=10, choices=CircularStatus.choices, default=CircularStatus.DRAFT)
     # [{"kind": ParagraphKind, "text": "…"}, …] in reading order.
     paragraphs = models.JSONField("段落", default=list)

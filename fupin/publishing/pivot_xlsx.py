@@ -1,10 +1,10 @@
 """A pivot table as an Excel workbook: the same rows, columns and totals as on the page."""
 
 import io
-
-import xlsxwriter
+from decimal import Decimal
 
 from fupin.core.money import wan_display
+from fupin.core.safe_files import workbook, write_cell, write_row, write_text
 from fupin.insights.aggregates import DIMENSIONS
 from fupin.insights.pivot import MEASURES, Pivot
 
@@ -13,12 +13,12 @@ def _cell(pivot: Pivot, value):
     """Money as the rounded 2-place 万元 figure (a number cell, stored as its decimal text); counts as counts."""
     if value is None:
         return None
-    return value if pivot.measure == "lines" else float(wan_display(value))
+    return value if pivot.measure == "lines" else Decimal(wan_display(value))
 
 
 def pivot_xlsx(pivot: Pivot) -> bytes:
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    book = workbook(buffer)
     sheet = book.add_worksheet("透视")
     base = {"font_name": "宋体", "font_size": 10, "border": 1, "valign": "vcenter"}
     title = book.add_format({"font_name": "黑体", "font_size": 14})
@@ -27,26 +27,22 @@ def pivot_xlsx(pivot: Pivot) -> bytes:
     number = book.add_format({**base, "num_format": "0" if pivot.measure == "lines" else "0.00"})
     bold = book.add_format({**base, "bold": True, "num_format": "0" if pivot.measure == "lines" else "0.00"})
     columns = pivot.col_values
-    sheet.write(0, 0, f"{pivot.root.display_name} {pivot.period.label()} {pivot.title}", title)
-    sheet.write_row(1, 0, [DIMENSIONS[pivot.rows], *[label for _, label in columns], "合计"], head)
+    write_text(sheet, 0, 0, f"{pivot.root.display_name} {pivot.period.label()} {pivot.title}", title)
+    write_row(sheet, 1, 0, [DIMENSIONS[pivot.rows], *[label for _, label in columns], "合计"], head)
     sheet.set_column(0, 0, 22)
     sheet.set_column(1, len(columns) + 1, 12)
     r = 2
     for label, cells, total in pivot.table():
-        sheet.write(r, 0, label, text)
+        write_text(sheet, r, 0, str(label), text)
         for c, value in enumerate(cells, start=1):
-            shown = _cell(pivot, value)
-            if shown is None:
-                sheet.write_blank(r, c, None, number)
-            else:
-                sheet.write_number(r, c, shown, number)
-        sheet.write_number(r, len(columns) + 1, _cell(pivot, total) or 0, bold)
+            write_cell(sheet, r, c, _cell(pivot, value), number)
+        write_cell(sheet, r, len(columns) + 1, _cell(pivot, total) or 0, bold)
         r += 1
-    sheet.write(r, 0, "合计", head)
+    write_text(sheet, r, 0, "合计", head)
     for c, value in enumerate(pivot.footer(), start=1):
-        sheet.write_number(r, c, _cell(pivot, value) or 0, bold)
-    sheet.write_number(r, len(columns) + 1, _cell(pivot, pivot.value(pivot.total)) or 0, bold)
+        write_cell(sheet, r, c, _cell(pivot, value) or 0, bold)
+    write_cell(sheet, r, len(columns) + 1, _cell(pivot, pivot.value(pivot.total)) or 0, bold)
     sheet.freeze_panes(2, 1)
-    sheet.write(r + 2, 0, f"数值：{MEASURES[pivot.measure]}。金额四舍五入到0.01万元，合计按分求和后再取整。")
+    write_text(sheet, r + 2, 0, f"数值：{MEASURES[pivot.measure]}。金额四舍五入到0.01万元，合计按分求和后再取整。")
     book.close()
     return buffer.getvalue()

@@ -9,7 +9,7 @@ from fupin.core.errors import UserError
 from fupin.core.periods import Period
 from fupin.insights.attachment import attachment_table
 from fupin.insights.circular_facts import circular_facts
-from fupin.publishing.circular_draft import circular_paragraphs
+from fupin.publishing.circular_draft import circular_draft as draft_from_facts
 from fupin.publishing.models import Circular, CircularStatus, ParagraphKind
 from fupin.units.selectors import root_unit
 
@@ -33,16 +33,19 @@ def default_number(on: date) -> str:
     return f"平工办〔{on.year}〕号"
 
 
-def circular_draft(*, period: Period, by, number: str, on: date, issuer: str = "") -> Circular:
-    """Draft a circular for `period` from the ledger as it stands."""
+def circular_draft(*, period: Period, by, number: str, on: date, issuer: str = "", copy_to: str = "",
+                   printer: str = "", printed_on: date | None = None) -> Circular:
+    """Draft a circular for `period` from the ledger as it stands, with its 核对单."""
     number = (number or "").strip()
     if not number:
         raise UserError(NUMBER_REQUIRED)
     table = attachment_table(period=period)
     facts = circular_facts(period=period)
+    draft = draft_from_facts(facts, attachment_title=table.title)
     circular = Circular(first_month=period.first, last_month=period.last, number=number, date=on,
                         issuer=(issuer or "").strip() or default_issuer(), created_by=by,
-                        paragraphs=circular_paragraphs(facts, attachment_title=table.title))
+                        copy_to=(copy_to or "").strip(), printer=(printer or "").strip(), printed_on=printed_on,
+                        paragraphs=draft.paragraphs, checklist=draft.checklist)
     circular._history_user = by
     circular._change_reason = "由台账数据起草"
     circular.full_clean()
@@ -51,7 +54,8 @@ def circular_draft(*, period: Period, by, number: str, on: date, issuer: str = "
 
 
 def circular_edit(*, circular: Circular, by, texts: list[str], number: str | None = None,
-                  on: date | None = None, issuer: str | None = None, reason: str = "") -> Circular:
+                  on: date | None = None, issuer: str | None = None, reason: str = "",
+                  copy_to: str | None = None, printer: str | None = None, printed_on: date | None = None) -> Circular:
     """Replace the paragraphs' text (same order and kinds); an emptied paragraph is dropped (except the title)."""
     with transaction.atomic():
         circular = Circular.objects.select_for_update().get(pk=circular.pk)
@@ -75,6 +79,12 @@ def circular_edit(*, circular: Circular, by, texts: list[str], number: str | Non
             circular.date = on
         if issuer is not None and issuer.strip():
             circular.issuer = issuer.strip()
+        if copy_to is not None:
+            circular.copy_to = copy_to.strip()
+        if printer is not None:
+            circular.printer = printer.strip()
+        if printed_on is not None:
+            circular.printed_on = printed_on
         circular._history_user = by
         circular._change_reason = reason or "修改"
         circular.full_clean()

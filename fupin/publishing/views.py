@@ -1,10 +1,13 @@
 from urllib.parse import quote
 
+from csp.constants import UNSAFE_INLINE
+from csp.decorators import csp_update
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -57,6 +60,7 @@ def attachment(request):
 
 @login_required
 @require_GET
+@csp_update({"style-src": UNSAFE_INLINE})  # the .html is a standalone file: its <style> is inline
 def attachment_download(request, fmt: str):
     if fmt not in ("json", "xlsx", "docx", "html"):
         raise Http404("没有这种格式")
@@ -141,7 +145,7 @@ def circulars(request):
             data = form.cleaned_data
             try:
                 circular = services.circular_draft(period=data["period"], by=request.user, number=data["number"],
-                                                   on=data["date"], issuer=data["issuer"])
+                                                   on=data["date"], issuer=data["issuer"], copy_to=data["copy_to"])
             except UserError as exc:
                 form.add_error(None, exc.message)
             else:
@@ -156,12 +160,28 @@ def circulars(request):
                                                          "may_edit": access.is_office_admin(request.user)})
 
 
+CHECK_PAGES = {"attachment": "publishing:attachment", "review": "quality:review",
+               "timeliness": "reporting:timeliness", "dashboard": "insights:dashboard",
+               "compliance": "policy:compliance"}
+
+
+def _checklist(item: Circular) -> list[dict]:
+    """The 核对单 as drafted, each figure linked to the page (for the circular's period) showing its lines,
+    and whether the text, as edited since, still states it."""
+    text = "".join(p["text"] for p in item.paragraphs)
+    query = f"?period={item.period}"
+    return [{**row, "href": reverse(CHECK_PAGES[row["link"]]) + query if row.get("link") in CHECK_PAGES else "",
+             "in_text": row["figure"] in text} for row in item.checklist]
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def circular(request, pk: int):
     _may_see_circulars(request.user)
     item = get_object_or_404(Circular, pk=pk)
-    head = CircularHeadForm(initial={"number": item.number, "date": item.date.isoformat(), "issuer": item.issuer})
+    head = CircularHeadForm(initial={"number": item.number, "date": item.date.isoformat(), "issuer": item.issuer,
+                                     "copy_to": item.copy_to, "printer": item.printer,
+                                     "printed_on": item.printed_on.isoformat() if item.printed_on else ""})
     if request.method == "POST":
         _office_only(request.user)
         head = CircularHeadForm(request.POST)
@@ -170,7 +190,9 @@ def circular(request, pk: int):
             data = head.cleaned_data
             try:
                 services.circular_edit(circular=item, by=request.user, texts=texts, number=data["number"],
-                                       on=data["date"], issuer=data["issuer"], reason=data["reason"])
+                                       on=data["date"], issuer=data["issuer"], reason=data["reason"],
+                                       copy_to=data["copy_to"], printer=data["printer"],
+                                       printed_on=data["printed_on"])
             except UserError as exc:
                 messages.error(request, exc.message)
             else:
@@ -182,6 +204,7 @@ def circular(request, pk: int):
                   for p in item.paragraphs]
     return render(request, "publishing/circular.html", {
         "circular": item, "head": head, "paragraphs": paragraphs, "versions": versions,
+        "checklist": _checklist(item),
         "may_edit": access.is_office_admin(request.user) and not item.is_final, "pdf": pdf_available()})
 
 

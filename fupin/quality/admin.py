@@ -1,6 +1,6 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
+from fupin.core.admin import HistoryAdmin
 from fupin.quality.models import Channel, ChannelAlias, ChannelKeyword
 
 
@@ -15,21 +15,28 @@ class ChannelKeywordInline(admin.TabularInline):
 
 
 @admin.register(Channel)
-class ChannelAdmin(SimpleHistoryAdmin):
+class ChannelAdmin(HistoryAdmin):
+    """A channel no longer used is switched off (在用), never deleted: lines keep its code."""
+
     list_display = ["code", "name", "nature", "order", "active"]
     list_editable = ["order", "active"]
     inlines = [ChannelAliasInline, ChannelKeywordInline]
 
+    def get_readonly_fields(self, request, obj=None):
+        return ["code"] if obj else []  # lines and the attachment table refer to the code
+
 
 @admin.register(ChannelAlias)
-class ChannelAliasAdmin(SimpleHistoryAdmin):
+class ChannelAliasAdmin(HistoryAdmin):
     list_display = ["text", "channel", "origin"]
     list_filter = ["channel", "origin"]
     search_fields = ["text"]
+    deletable = True  # a wording that misleads the classifier goes; its audit row stays
 
 
 @admin.register(ChannelKeyword)
-class ChannelKeywordAdmin(SimpleHistoryAdmin):
+class ChannelKeywordAdmin(HistoryAdmin):
     list_display = ["word", "channel", "weight", "is_pattern"]
     list_filter = ["channel"]
     search_fields = ["word"]
+    deletable = True

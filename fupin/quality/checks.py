@@ -2,7 +2,9 @@
 
 Findings are computed from the ledger when asked (on demand, in the review queue, and by the submit flow through
 `submission_blocking_findings`), so every submission is checked however it arrived. Severities:
-错误 blocks submission; 警告 lets the unit submit only with a 上报说明 on the line; 提示 informs.
+错误 blocks submission; 警告 lets the unit submit only with a 上报说明 on the line; 提示 informs. The line
+rules that also judge a line entering the ledger share their functions and messages with the validator
+(quality/validation.py), so a finding here says what the form and the import said.
 """
 
 from fupin.core.periods import Period
@@ -10,6 +12,7 @@ from fupin.quality import rules
 from fupin.quality.classify import Classifier
 from fupin.quality.findings import ERROR, NOTE, WARNING, Finding, line_json
 from fupin.quality.models import Channel
+from fupin.quality.validation import NonConsumptionScreen
 from fupin.reporting.models import COUNTED_STATUSES, PurchaseLine, Submission
 from fupin.units import access
 
@@ -23,6 +26,7 @@ class Checker:
     def __init__(self, *, thresholds: rules.Thresholds | None = None):
         self.thresholds = thresholds or rules.Thresholds.from_settings()
         self.classifier = Classifier()
+        self.screen = NonConsumptionScreen()
         self.channels = {c.code: c for c in Channel.objects.all()}
         self._history: dict[int, list[tuple[int, int]]] = {}
 

@@ -13,7 +13,9 @@ A confident wrong answer is worse than a line sent to review, so every doubt low
 
 import re
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
+from opencc import OpenCC
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Hamming
 
@@ -23,7 +25,8 @@ from fupin.quality.models import Channel, ChannelAlias, ChannelKeyword
 THRESHOLD = 0.80  # below it a person decides
 TYPO_MIN_LENGTH = 3  # shorter words are not matched with a typo (农户/农民 differ by one character)
 # A pair (A, B): when both are found, A wins. A live stream runs on some shop; 扶贫832平台 contains 平台.
-DOMINATES = {("LIVE", "ECOM"), ("P832", "ECOM")}
+# An online shop's 馆 or 专区 is the shop (京东扶贫馆, 832平台供销馆).
+DOMINATES = {("LIVE", "ECOM"), ("P832", "ECOM"), ("ECOM", "SHOP"), ("P832", "SHOP")}
 
 _STRIP = re.compile(r"[\"'`“”‘’「」『』《》〈〉()\[\]【】{}<>〔〕.。·・!！?？:：\-—_~*#]")
 _CN_NUMBER = re.compile("[〇零一二三四五六七八九]{2,}")  # 八三二 → 832; a lone 一 (第一书记) is a word, not a number
@@ -32,9 +35,19 @@ _SPLIT = re.compile(r"[、,;/+&|]|以及|和|及|与")
 _VARIANTS = str.maketrans({"彊": "疆", "緣": "缘"})
 
 
+_T2S = OpenCC("t2s")  # material from other provinces (and Taiwan/HK suppliers) comes in traditional characters
+
+
+@lru_cache(maxsize=20_000)
+def simplified(text: str) -> str:
+    """Traditional characters as simplified (貧困戶 → 贫困户), by OpenCC's dictionaries."""
+    return _T2S.convert(text)
+
+
 def canon(text: str | None) -> str:
-    """What is compared: NFKC, variants folded, lower case, no spaces, quotes, brackets, Chinese numerals as digits."""
-    key = _STRIP.sub("", normalize(text).lower().translate(_VARIANTS))
+    """What is compared: NFKC, simplified characters, variants folded, lower case, no spaces, quotes, brackets,
+    Chinese numerals as digits."""
+    key = _STRIP.sub("", simplified(normalize(text)).lower().translate(_VARIANTS))
     return _CN_NUMBER.sub(lambda m: m.group().translate(_CN_DIGITS), key)
 
 
@@ -44,6 +57,7 @@ class Classification:
     confidence: float
     needs_review: bool
     suggestions: list[str] = field(default_factory=list)
+    several: list[str] = field(default_factory=list)  # channels the text names at once (合作社、扶贫车间)
 
 
 @dataclass(frozen=True)
@@ -90,7 +104,7 @@ class Classifier:
         answer = self._cache.get(key)
         if answer is None:
             answer = self._cache[key] = self._classify(key)
-        return replace(answer, suggestions=list(answer.suggestions))
+        return replace(answer, suggestions=list(answer.suggestions), several=list(answer.several))
 
     def code_for(self, text: str) -> str:
         """The channel code when the answer needs no review, else ''."""
@@ -116,11 +130,12 @@ class Classifier:
             confidence = min(a.confidence for a in answers)
             return Classification(codes[0], confidence, confidence < THRESHOLD, codes)
         suggestions = list(dict.fromkeys(s for a in answers for s in ([a.code] if a.code else []) + a.suggestions))
-        return Classification(None, 0.0, True, suggestions[:4])
+        return Classification(None, 0.0, True, suggestions[:4], codes if len(codes) >= 2 else [])
 
     def _single(self, key: str) -> Classification:
         scores = self._keyword_scores(key)
         fuzzy = self._fuzzy_scores(key)
+        named = bool(scores)  # the text's own words name the channels (not a mere likeness to known texts)
         if not scores:
             scores = fuzzy
         for winner, loser in DOMINATES:
@@ -132,8 +147,9 @@ class Classifier:
         if not ranked or scores[ranked[0]] < 0.5:
             return Classification(None, 0.0, True, suggestions)
         best = ranked[0]
-        if len(ranked) > 1 and scores[ranked[1]] >= 0.5:
-            return Classification(None, 0.0, True, suggestions)  # two channels fit: a person decides
+        if len(ranked) > 1 and scores[ranked[1]] >= 0.5:  # two channels fit: a person decides
+            several = [c for c in ranked if scores[c] >= 0.5] if named else []
+            return Classification(None, 0.0, True, suggestions, several)
         confidence = round(scores[best], 2)
         return Classification(best, confidence, confidence < THRESHOLD, suggestions)
 

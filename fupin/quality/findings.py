@@ -37,3 +37,25 @@ def line_json(line: PurchaseLine) -> dict:
             "amount": format(fen_to_wan(line.amount_fen), "f"), "amount_display": wan_display(line.amount_fen),
             "consumption_type": consumption_type_effective(line), "explanation": line.explanation,
             "excluded": line.excluded}
+
+
+def finding_key(finding: Finding) -> tuple:
+    """What a person counts once: a duplicate group (however many lines it has), a line, or a whole report.
+    A rule finds a line at most once, so the rule and the line (or group, or report) name the finding."""
+    if finding.related:
+        return (finding.rule, "group", tuple(sorted(finding.related)))
+    if finding.line is not None:
+        return (finding.rule, "line", finding.line.pk)
+    return (finding.rule, "report", finding.submission.pk if finding.submission else finding.unit.pk)
+
+
+def distinct_findings(findings: list[Finding]) -> list[Finding]:
+    """The findings as a person counts them, in their order: a duplicate group once, not once for each line."""
+    seen: set[tuple] = set()
+    out = []
+    for finding in findings:
+        key = finding_key(finding)
+        if key not in seen:
+            seen.add(key)
+            out.append(finding)
+    return out

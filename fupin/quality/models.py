@@ -94,3 +94,26 @@ class StatedTotal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.submission} 合计"
+
+
+class NonConsumptionWord(models.Model):
+    """A word (or pattern) that marks a line as probably not consumption (招待费, 礼品卡 …), with the reason the
+    reporter reads. Kept by the office: defaults come from data/non_consumption.tsv (`fupin init`); the office adds
+    and deactivates words on the screening page, each change in the audit trail. A hit is a 警告, never a drop."""
+
+    word = models.CharField("关键词", max_length=100, unique=True,
+                            help_text="出现在产品名称、产品来源或备注中即提示；勾选“正则”时为正则表达式")
+    is_pattern = models.BooleanField("正则", default=False)
+    reason = models.CharField("原因", max_length=200, help_text="为什么通常不属于消费扶贫，填报单位会看到")
+    exceptions = models.CharField("例外", max_length=300, blank=True,
+                                  help_text="含这些词时不提示，用“|”分隔，例如 产销对接会议|推介会议")
+    active = models.BooleanField("在用", default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "非消费关键词"
+        verbose_name_plural = "非消费关键词"
+        ordering = ["word"]
+
+    def __str__(self) -> str:
+        return self.word

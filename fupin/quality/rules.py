@@ -4,21 +4,19 @@ Each returns findings; messages are Chinese sentences a reporter can act on. Rul
 """
 
 import math
-import os
 import statistics
-from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 
-from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
-
-from fupin.core.money import FEN_PER_WAN, wan_display
+from fupin.core.money import wan_display
 from fupin.core.text import normalize
+from fupin.quality import validation as judged
 from fupin.quality.classify import canon
 from fupin.quality.consumption import EXPECTED_KINDS, consumption_type_effective
 from fupin.quality.findings import Finding
 from fupin.quality.models import ChannelNature, StatedTotal
+from fupin.quality.validation import Thresholds
 from fupin.reporting.methods import method_normalize
+
+__all__ = ["Thresholds", "LINE_RULES", "SUBMISSION_RULES", "RULE_NAMES"]
 
 RULE_NAMES = {
     "channel_unclear": "渠道待确认",
@@ -33,32 +31,6 @@ RULE_NAMES = {
     "missing_kind": "缺少消费类型",
     "subtotal_mismatch": "合计与明细不符",
 }
-# Money that is not buying anything: donations, cash aid, wages, dues, fees. Found in the product or the source.
-NOT_CONSUMPTION = ("捐款", "捐赠", "捐助", "募捐", "帮扶资金", "扶贫资金", "慰问金", "救助金", "补助金", "工资",
-                   "奖金", "会费", "培训费", "差旅费", "会议费", "交通费", "借款", "赞助费", "现金慰问", "红包")
-
-
-@dataclass(frozen=True)
-class Thresholds:
-    outlier_z: Decimal = Decimal("3.5")  # modified z-score (Iglewicz & Hoaglin) on log amounts
-    outlier_min_history: int = 8  # fewer of the unit's own amounts say nothing about what is usual
-    yuan_suspect_fen: int = 1000 * FEN_PER_WAN  # 1000万元 in one line is 元 typed into the 万元 column
-
-    @classmethod
-    def from_settings(cls) -> "Thresholds":
-        """From Django settings, else the environment (FUPIN_OUTLIER_Z=3.0), else the defaults above."""
-        return cls(outlier_z=Decimal(_setting("FUPIN_OUTLIER_Z", "3.5")),
-                   outlier_min_history=int(_setting("FUPIN_OUTLIER_MIN_HISTORY", "8")),
-                   yuan_suspect_fen=int(Decimal(_setting("FUPIN_YUAN_SUSPECT_WAN", "1000")) * FEN_PER_WAN))
-
-
-def _setting(name: str, default: str) -> str:
-    value = str(getattr(settings, name, os.environ.get(name, default))).strip()
-    try:
-        Decimal(value)
-    except InvalidOperation:
-        raise ImproperlyConfigured(f"{name} 应为数字，而不是“{value}”") from None
-    return value
 
 
 def _finding(severity, rule, submission, line, message, **extra):
@@ -79,13 +51,14 @@ def channel_unclear(checker, submission, line):
     if not line.source_text.strip():
         return [_finding("警告", "source_missing", submission, line,
                          f"{_row(line)}未填写产品来源（采购渠道），请补填")]
-    if line.channel_code:
-        return []
-    answer = checker.classifier.classify(line.source_text)
-    hint = f"，建议归入：{_names(checker, answer.suggestions)}" if answer.suggestions else ""
-    return [_finding("提示", "channel_unclear", submission, line,
-                     f"{_row(line)}产品来源“{line.source_text}”不能确定归入哪个标准渠道，待市总审核{hint}",
-                     suggestions=answer.suggestions)]
+    return _from_checks(submission, line, judged.channel_checks(checker.classifier, line, fill=False),
+                        suggestions=checker.classifier.classify(line.source_text).suggestions
+                        if not line.channel_code else [])
+
+
+def _from_checks(submission, line, checks, **extra):
+    """The validator's checks on a stored line, as findings: the same message, with the row in front."""
+    return [_finding(c.severity, c.rule, submission, line, f"{_row(line)}{c.message}", **extra) for c in checks]
 
 
 def method_rules(checker, submission, line):
@@ -113,23 +86,11 @@ def method_mismatch(checker, submission, line):
 
 
 def not_consumption(checker, submission, line):
-    for field_name, label in (("product", "产品名称"), ("source_text", "产品来源"), ("note", "备注")):
-        value = getattr(line, field_name)
-        word = next((w for w in NOT_CONSUMPTION if w in normalize(value)), None)
-        if word:
-            return [_finding("错误", "not_consumption", submission, line,
-                             f"{_row(line)}{label}“{value}”含“{word}”，捐款、资金、工资、会费、培训差旅等不属于"
-                             "消费扶贫，请删除该行（市总将剔除，不计入统计）")]
-    return []
+    return _from_checks(submission, line, judged.not_consumption_checks(checker.screen, line))
 
 
 def amount_yuan_as_wan(checker, submission, line):
-    if line.amount_fen < checker.thresholds.yuan_suspect_fen:
-        return []
-    as_yuan = wan_display(line.amount_fen // 10000)
-    return [_finding("警告", "amount_yuan_as_wan", submission, line,
-                     f"{_row(line)}金额{wan_display(line.amount_fen)}万元异常大，是否把“元”填进了“万元”列？"
-                     f"若单位是元，应为{as_yuan}万元")]
+    return _from_checks(submission, line, judged.yuan_as_wan_checks(checker.thresholds, line))
 
 
 def amount_outlier(checker, submission, line):

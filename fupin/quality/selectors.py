@@ -21,6 +21,7 @@ class WaitingLine:
     line: PurchaseLine
     suggestions: list[tuple[str, str]]  # (code, name), best first
     best: str | None
+    several: list[str] = field(default_factory=list)  # names of the channels the text names at once
 
 
 @dataclass
@@ -53,7 +54,7 @@ def review_queue(*, period: Period, user) -> ReviewQueue:
     for line in _within(period, user).filter(channel_code="", excluded=False):
         answer = classifier.classify(line.source_text)
         queue.waiting.append(WaitingLine(line, [(c, classifier.names.get(c, c)) for c in answer.suggestions],
-                                         answer.code))
+                                         answer.code, [classifier.names.get(c, c) for c in answer.several]))
     seen: set[tuple] = set()
     for finding in findings_for_period(period=period, user=user):
         if finding.rule == "channel_unclear":

@@ -3,17 +3,23 @@
 Changes to lines go through `fupin.reporting.services.line_update` (or `reporting.exclusions`), which audit them.
 """
 
+import re
+
 from django.db import transaction
 
 from fupin.core.errors import UserError
 from fupin.quality.classify import Classifier, canon
 from fupin.quality.consumption import consumption_type_infer
-from fupin.quality.models import Channel, ChannelAlias, StatedTotal
+from fupin.quality.models import Channel, ChannelAlias, NonConsumptionWord, StatedTotal
 from fupin.reporting.models import PurchaseLine, Status, Submission
 from fupin.reporting.services import line_update
 
 CHANNEL_UNKNOWN = "没有代码为“{code}”的在用标准渠道"
 SOURCE_EMPTY = "第{n}行没有填写产品来源，无法据此确认渠道"
+WORD_EMPTY = "请填写关键词"
+WORD_REASON_EMPTY = "请写明原因：填报单位会看到它，据此决定剔除还是写上报说明"
+WORD_EXISTS = "关键词“{word}”已在清单中；如已停用，请在清单中重新启用"
+WORD_PATTERN_BAD = "正则表达式“{word}”写错了：{error}"
 
 
 def alias_confirm(*, text: str, code: str, by) -> ChannelAlias:
@@ -78,3 +84,34 @@ def stated_total_record(*, submission: Submission, amount_fen: int, by, source: 
     stated.full_clean()
     stated.save()
     return stated
+
+
+def non_consumption_word_add(*, word: str, reason: str, by, exceptions: str = "",
+                             is_pattern: bool = False) -> NonConsumptionWord:
+    """The office adds a word (or a pattern) to its non-consumption screen; applied from the next line checked."""
+    word, reason = word.strip(), reason.strip()
+    if not word:
+        raise UserError(WORD_EMPTY)
+    if not reason:
+        raise UserError(WORD_REASON_EMPTY)
+    if is_pattern:
+        try:
+            re.compile(word)
+        except re.error as exc:
+            raise UserError(WORD_PATTERN_BAD.format(word=word, error=exc)) from None
+    if NonConsumptionWord.objects.filter(word=word).exists():
+        raise UserError(WORD_EXISTS.format(word=word))
+    exceptions = "|".join(e.strip() for e in exceptions.replace("、", "|").split("|") if e.strip())
+    entry = NonConsumptionWord(word=word, reason=reason, exceptions=exceptions, is_pattern=is_pattern)
+    entry._history_user, entry._change_reason = by, "市总添加非消费关键词"
+    entry.full_clean()
+    entry.save()
+    return entry
+
+
+def non_consumption_word_set_active(*, entry: NonConsumptionWord, active: bool, by) -> NonConsumptionWord:
+    """Deactivate (or bring back) a word: never deleted, so the audit trail says what the screen was when."""
+    entry.active = active
+    entry._history_user, entry._change_reason = by, "市总启用非消费关键词" if active else "市总停用非消费关键词"
+    entry.save()
+    return entry

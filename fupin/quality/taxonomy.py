@@ -5,7 +5,7 @@ from importlib import resources
 from django.db import transaction
 
 from fupin.core.text import normalize
-from fupin.quality.models import Channel, ChannelAlias, ChannelKeyword, ChannelNature
+from fupin.quality.models import Channel, ChannelAlias, ChannelKeyword, ChannelNature, NonConsumptionWord
 
 ONLINE_BY_NATURE = {"P832", "ECOM", "LIVE"}
 # Bought where one stands: a shop, a fair, a trip. Bought 线上 is worth a note (it may be a 云展会).
@@ -46,6 +46,7 @@ def taxonomy_load_default() -> int:
                 if not ChannelAlias.objects.filter(key=normalize(text)).exists():
                     ChannelAlias(channel=channel, text=text).save()
         keywords_load_default()
+        non_consumption_load_default()
     return created
 
 
@@ -61,4 +62,22 @@ def keywords_load_default() -> int:
             channel=channels[code], word=word,
             defaults={"weight": weight, "is_pattern": len(row) > 3 and row[3].strip() == "1"})
         added += was_created
+    return added
+
+
+def non_consumption_load_default() -> int:
+    """Add the default non-consumption words the office does not have yet. A word the office deactivated or
+    reworded stays as the office left it: defaults never overwrite the office's list."""
+    added = 0
+    for row in _data_rows("non_consumption.tsv"):
+        word, reason = row[0].strip(), row[1].strip()
+        exceptions = row[2].strip() if len(row) > 2 else ""
+        if NonConsumptionWord.objects.filter(word=word).exists():
+            continue
+        entry = NonConsumptionWord(word=word, reason=reason, exceptions=exceptions,
+                                   is_pattern=len(row) > 3 and row[3].strip() == "1")
+        entry._change_reason = "默认非消费关键词"
+        entry.full_clean()
+        entry.save()
+        added += 1
     return added

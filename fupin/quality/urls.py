@@ -12,4 +12,6 @@ urlpatterns = [
     path("merge/", views.lines_merge, name="merge"),
     path("submissions/<int:submission_id>/", views.submission_findings, name="submission"),
     path("channels/", views.channels, name="channels"),
+    path("screening/", views.screening, name="screening"),
+    path("screening/<int:word_id>/active/", views.screening_active, name="screening_active"),
 ]

@@ -8,17 +8,18 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from fupin.core.errors import UserError
 from fupin.core.web import period_param
 from fupin.quality.checks import findings_for_submission
-from fupin.quality.models import Channel
+from fupin.quality.forms import NonConsumptionWordForm
+from fupin.quality.models import Channel, NonConsumptionWord
 from fupin.quality.selectors import channels_with_words, review_queue
-from fupin.quality.services import channel_confirm
+from fupin.quality.services import channel_confirm, non_consumption_word_add, non_consumption_word_set_active
 from fupin.reporting import exclusions
 from fupin.reporting.models import PurchaseLine, Submission
-from fupin.reporting.selectors import default_period
+from fupin.reporting.selectors import default_period, ensure_submission_shown
 from fupin.reporting.services import line_update
 from fupin.units import access
 
@@ -112,6 +113,7 @@ def lines_merge(request):
 def submission_findings(request, submission_id: int):
     submission = get_object_or_404(Submission.objects.select_related("unit"), pk=submission_id)
     access.unit_for_user_or_404(request.user, submission.unit_id)
+    ensure_submission_shown(request.user, submission)  # a draft's findings show its lines: not for viewers
     findings = findings_for_submission(submission)
     return render(request, "quality/submission.html", {
         "submission": submission, "findings": findings, "may_explain": access.can_edit(request.user, submission.unit),
@@ -134,3 +136,34 @@ def line_explain(request, line_id: int):
 @require_GET
 def channels(request):
     return render(request, "quality/channels.html", {"channels": channels_with_words()})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def screening(request):
+    """The office's non-consumption list: what the validator flags on every path, with reasons and exceptions."""
+    if not access.is_office_admin(request.user):
+        raise PermissionDenied(OFFICE_ONLY)
+    form = NonConsumptionWordForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            entry = non_consumption_word_add(by=request.user, **form.cleaned_data)
+        except UserError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, f"已添加非消费关键词“{entry.word}”，此后录入、导入和审核都按它提示")
+            return redirect("quality:screening")
+    words = NonConsumptionWord.objects.order_by("-active", "word")
+    return render(request, "quality/screening.html", {"form": form, "words": words})
+
+
+@login_required
+@require_POST
+def screening_active(request, word_id: int):
+    if not access.is_office_admin(request.user):
+        raise PermissionDenied(OFFICE_ONLY)
+    entry = get_object_or_404(NonConsumptionWord, pk=word_id)
+    active = request.POST.get("active") == "1"
+    non_consumption_word_set_active(entry=entry, active=active, by=request.user)
+    messages.success(request, f"已{'启用' if active else '停用'}“{entry.word}”")
+    return redirect("quality:screening")

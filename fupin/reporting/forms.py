@@ -5,42 +5,79 @@ from datetime import date
 from django import forms
 
 from fupin.core.errors import UserError
-from fupin.core.money import fen_to_wan, tons_display, tons_to_grams, wan_to_fen
+from fupin.core.money import fen_to_wan, tons_display
 from fupin.core.periods import Period
+from fupin.reporting import validation
 from fupin.reporting.models import Channel, ConsumptionType, DeadlineRule, Method, Purpose
 from fupin.reporting.services import LineInput
 from fupin.units.selectors import reporting_units
 
-AMOUNT_HELP = "单位：万元，例如 1.5 表示 1.5万元（15000元）"
+AMOUNT_HELP = "单位：万元，例如 1.5 表示 1.5万元（15000元）；每行不超过10000万元（1亿元）"
+# The validator's field names → this form's (its messages are shown beside these fields).
+FORM_FIELD = {"amount": "amount_wan", "quantity": "quantity_tons", "date": "purchase_date", "source": "source_text",
+              "method": "method", "product": "product", "note": "note"}
+
+
+def _limits(maximum, **attrs) -> dict:
+    """The browser's own check, from the validator's constants: what it lets through, the server takes."""
+    return {"min": "0", "max": str(maximum), "step": validation.STEP, "inputmode": "decimal", **attrs}
 
 
 class LineForm(forms.Form):
+    """Parses what was typed; every judgement is the validator's (reporting.validation), reached through the
+    service. Numbers are taken as text so that the validator, not Django, words the message."""
+
     product = forms.CharField(label="产品名称", max_length=200, required=False)
     source_text = forms.CharField(label="产品来源（购买渠道）", max_length=200,
+                                  error_messages={"required": validation.SOURCE_MISSING},
                                   help_text="例如：扶贫832平台、贫困户、扶贫基地")
-    method = forms.ChoiceField(label="采购方式", choices=Method.choices)
+    method = forms.ChoiceField(label="采购方式", choices=Method.choices,
+                               error_messages={"required": validation.METHOD_MISSING,
+                                               "invalid_choice": validation.METHOD_UNKNOWN})
     purchase_date = forms.DateField(label="采购时间", required=False,
-                                    widget=forms.DateInput(attrs={"type": "date"}))
-    quantity_tons = forms.DecimalField(label="数量（吨）", required=False, min_value=0, max_digits=16,
-                                       decimal_places=6)
-    amount_wan = forms.DecimalField(label="金额（万元）", min_value=0, max_digits=16, decimal_places=6,
-                                    help_text=AMOUNT_HELP, widget=forms.NumberInput(attrs={"step": "any",
-                                                                                           "inputmode": "decimal"}))
+                                    error_messages={"invalid": validation.DATE_IMPOSSIBLE},
+                                    widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    quantity_tons = forms.CharField(label="数量（吨）", required=False, max_length=40,
+                                    widget=forms.NumberInput(attrs=_limits(validation.QUANTITY_MAX_TONS)))
+    amount_wan = forms.CharField(label="金额（万元）", max_length=40, help_text=AMOUNT_HELP,
+                                 error_messages={"required": validation.AMOUNT_MISSING},
+                                 widget=forms.NumberInput(attrs=_limits(validation.AMOUNT_MAX_WAN)))
     consumption_type = forms.ChoiceField(label="消费类型", required=False,
                                          choices=[("", "—")] + list(ConsumptionType.choices))
     purpose = forms.ChoiceField(label="用途", required=False, choices=[("", "—")] + list(Purpose.choices),
                                 help_text="用于“四送”、节日慰问或困难职工慰问的采购请选择，以便对照政策规则")
     note = forms.CharField(label="备注", max_length=500, required=False)
 
+    def __init__(self, *args, period: Period | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if period is not None:  # the browser offers only the report's days; the validator says the same
+            first, last = validation.date_bounds(period)
+            self.fields["purchase_date"].widget.attrs.update(min=first.isoformat(), max=last.isoformat())
+
+    def clean_amount_wan(self) -> int:
+        return self._parsed(validation.amount_from_text, "amount_wan")
+
+    def clean_quantity_tons(self) -> int | None:
+        return self._parsed(validation.grams_from_text, "quantity_tons")
+
+    def _parsed(self, parse, name: str):
+        try:
+            return parse(self.cleaned_data[name])
+        except validation.LineRefused as exc:
+            raise forms.ValidationError(exc.checks[0].message) from None
+
+    def refused(self, exc: "validation.LineRefused") -> None:
+        """Put the validator's messages beside the fields they are about."""
+        for check in exc.checks:
+            self.add_error(FORM_FIELD.get(check.field), check.message)
+
     def line_input(self) -> LineInput:
         data = self.cleaned_data
-        quantity = data.get("quantity_tons")
         return LineInput(
-            amount_fen=wan_to_fen(data["amount_wan"]), product=data["product"].strip(),
+            amount_fen=data["amount_wan"], product=data["product"].strip(),
             source_text=data["source_text"].strip(), method_text=data["method"], method=data["method"],
             date_text=data["purchase_date"].isoformat() if data.get("purchase_date") else "",
-            purchase_date=data.get("purchase_date"),
-            quantity_g=tons_to_grams(quantity) if quantity is not None else None,
+            purchase_date=data.get("purchase_date"), quantity_g=data.get("quantity_tons"),
             consumption_type=data.get("consumption_type") or "", purpose=data.get("purpose") or "",
             note=data["note"].strip())
 
@@ -52,7 +89,7 @@ class LineForm(forms.Form):
     @staticmethod
     def initial_for(line) -> dict:
         return {"product": line.product, "source_text": line.source_text, "method": line.method,
-                "purchase_date": line.purchase_date, "amount_wan": fen_to_wan(line.amount_fen),
+                "purchase_date": line.purchase_date, "amount_wan": format(fen_to_wan(line.amount_fen), "f"),
                 "quantity_tons": tons_display(line.quantity_g), "consumption_type": line.consumption_type,
                 "purpose": line.purpose, "note": line.note}
 
@@ -127,3 +164,10 @@ class YearForm(forms.Form):
 
     def year_or(self, default: date) -> int:
         return (self.cleaned_data.get("year") if self.is_valid() else None) or default.year
+
+
+class SamePersonForm(forms.Form):
+    """The office's four-eyes switch for a unit with one person (units.services.unit_same_person_allow)."""
+
+    allowed = forms.BooleanField(label="本单位只有一人，允许同一人填报和审核", required=False)
+    reason = forms.CharField(label="理由（记入审计记录）", max_length=500, widget=forms.Textarea(attrs={"rows": 2}))

@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Max
 from django.utils import timezone
 
@@ -16,6 +17,7 @@ from fupin.reporting.models import (
     Status,
     Submission,
     SubmissionVersion,
+    period_name,
 )
 from fupin.units import access
 from fupin.units.models import Unit
@@ -41,6 +43,7 @@ class SubmissionDetail:
     audit: list[AuditEntry] = field(default_factory=list)
     days_late: int = 0
     needs_sign_off: bool = False
+    withheld: bool = False  # a report in progress, shown to a viewer: its status only (see submission_shown)
 
     @property
     def total_fen(self) -> int:
@@ -70,21 +73,51 @@ def _audit(submission: Submission) -> list[AuditEntry]:
     return entries
 
 
-def submission_detail(*, unit: Unit, period: Period) -> SubmissionDetail:
+IN_PROGRESS = (Status.DRAFT, Status.RETURNED)
+IN_PROGRESS_WITHHELD = "{unit}{period}的报表尚在填报中（{status}），上报后才能查看其明细和附件"
+
+
+def submission_shown(user, submission: Submission) -> bool:
+    """The one rule for what a report shows to whom: its lines, summary, files and audit while it is a draft or
+    returned to its unit only to those who fill it in, sign it off or review it; viewers (leaders) see submitted
+    and approved figures. Every page and file of a single report asks here; the aggregates count only
+    COUNTED_STATUSES, so no draft reaches them."""
+    return submission.status not in IN_PROGRESS or access.may(user, "view_in_progress", submission.unit)
+
+
+def ensure_submission_shown(user, submission: Submission) -> None:
+    if not submission_shown(user, submission):
+        raise PermissionDenied(IN_PROGRESS_WITHHELD.format(
+            unit=submission.unit.display_name, period=period_name(submission.period),
+            status=submission.get_status_display()))
+
+
+def submission_detail(*, unit: Unit, period: Period, user=None) -> SubmissionDetail:
+    """The report page's contents; with `user`, what it shows them (a viewer gets a draft's status only)."""
     calendar = WorkCalendar()
     detail = SubmissionDetail(unit=unit, period=period, deadline=period_deadline(period, calendar),
                               submission=submission_for(unit, period), needs_sign_off=unit_has_approver(unit))
     submission = detail.submission
     if submission is None:
         return detail
+    detail.versions = list(submission.versions.select_related("submitted_by"))  # each is what went up
+    if user is not None and not submission_shown(user, submission):
+        detail.withheld = True
+        return detail
     detail.lines = list(submission.lines.all())
-    detail.versions = list(submission.versions.select_related("submitted_by"))
     detail.files = list(submission.files.select_related("uploaded_by"))
     detail.audit = _audit(submission)
     at = submission.first_submitted_at or submission.submitted_at
     if at and submission.status != Status.DRAFT:
         detail.days_late = workdays_late(detail.deadline.day, at, calendar)
     return detail
+
+
+def same_person_changes(unit: Unit, limit: int = 50) -> list:
+    """The audit trail of the unit's four-eyes setting (units.services.unit_same_person_allow), latest first."""
+    records = (unit.history.filter(history_change_reason__contains="同一人填报和审核")
+               .select_related("history_user").order_by("-history_date", "-history_id"))
+    return list(records[:limit])
 
 
 def version_lines(version: SubmissionVersion) -> list:

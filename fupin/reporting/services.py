@@ -17,6 +17,7 @@ from fupin.core.errors import UserError
 from fupin.core.periods import Period
 from fupin.reporting.calendar import WorkCalendar
 from fupin.reporting.deadlines import period_deadline, workdays_late
+from fupin.reporting.four_eyes import entered_or_changed
 from fupin.reporting.models import (
     COUNTED_STATUSES,
     PurchaseLine,
@@ -26,6 +27,7 @@ from fupin.reporting.models import (
     period_name,
 )
 from fupin.reporting.signals import submission_saved, submission_submitting
+from fupin.reporting.validation import LineRefused, entry_checks, line_validate, value_checks
 from fupin.units import access
 from fupin.units.models import Unit
 from fupin.units.people import SYSTEM_USERNAME
@@ -45,6 +47,12 @@ UNLOCK_NEEDS_APPROVED = "只有已审核的报表需要解锁（当前状态：{
 RETURN_REASON_REQUIRED = "退回报表须写明原因，让填报单位知道要改什么"
 UNLOCK_REASON_REQUIRED = "解锁已审核的报表须写明理由（将记入审计记录）"
 LINE_FIELDS_UNKNOWN = "不能修改字段：{fields}"
+# Four eyes (四眼原则): who entered or changed a report does not also vouch for it.
+FOUR_EYES_SIGN_OFF = ("您填报或修改过{unit}{period}的报表，不能再由您签字确认：请本单位另一位审核人签字"
+                      "（本单位只有一人时，可请市总允许本单位同一人填报和审核）")
+FOUR_EYES_APPROVE = ("您填报或修改过{unit}{period}的报表，不能再由您审核通过：请另一位市总管理员审核"
+                     "（本单位只有一人时，可请市总允许本单位同一人填报和审核）")
+FOUR_EYES_CREATE_APPROVED = "不能以已审核状态直接建立{unit}{period}的报表：报表须由填报人以外的人审核"
 BATCH = 2000  # lines a statement when a report's lines are stored or replaced in bulk
 
 # Fields the unit reports. Once the office has accepted a report they are locked; channel_code is the office's
@@ -55,6 +63,10 @@ OFFICE_FIELDS = {"channel_code"}
 # A change to these asks listeners (quality) to fill in what the words now tell; the fill itself changes only
 # channel and consumption type, so it does not ask again.
 WORDING_FIELDS = {"product", "source_text", "note"}
+# The validator's field names → the line's fields: a change is checked on what it changes (the office confirming a
+# channel on an old line is not refused for the line's other gaps).
+CHECKED_BY_FIELD = {"amount": {"amount_fen"}, "quantity": {"quantity_g"}, "date": {"purchase_date"},
+                    "source": {"source_text"}, "method": {"method", "method_text"}}
 # While a report waits for the office, its unit may still answer the office's questions about a line (上报说明).
 REPLY_FIELDS = {"explanation"}
 
@@ -87,6 +99,14 @@ def _attribute(obj, by, reason: str = "") -> None:
 
 def _is_system(by) -> bool:
     return by is None or getattr(by, "username", None) == SYSTEM_USERNAME
+
+
+def ensure_four_eyes(submission: Submission, by, message: str) -> None:
+    """Refuse `by` vouching for a report they entered or changed, unless the unit has only one person."""
+    if _is_system(by) or submission.unit.same_person_may_approve:
+        return
+    if entered_or_changed(submission, by):
+        raise UserError(message.format(**_names(submission)))
 
 
 def _names(submission: Submission) -> dict:
@@ -138,6 +158,8 @@ def submission_create(*, unit: Unit, period: Period, lines: list[LineInput], by,
 
     A report the office has accepted (已审核) cannot be replaced: it must be unlocked first.
     """
+    if status == Status.APPROVED and not _is_system(by) and not unit.same_person_may_approve:
+        raise UserError(FOUR_EYES_CREATE_APPROVED.format(unit=unit.display_name, period=period_name(period)))
     with transaction.atomic():
         submission, created = _lock_or_create(unit, period, by)
         if not created:
@@ -184,7 +206,11 @@ def _lines_retire(submission: Submission, by, reason: str) -> None:
 def lines_bulk_add(*, submission: Submission, lines: list[LineInput], by, start: int = 1) -> None:
     """Validate and insert many lines with their history rows in batches (an import may bring 100,000)."""
     objs = []
+    period = submission.period
     for position, data in enumerate(lines, start=start):
+        refused = value_checks(data, period=period)  # the ceiling and the period hold for bulk stores too
+        if refused:
+            raise LineRefused(refused)
         obj = PurchaseLine(submission=submission, position=position,
                            **{k: v for k, v in data.__dict__.items() if k != "extra"})
         obj.clean_fields(exclude=["submission"])
@@ -221,6 +247,7 @@ def line_add(*, submission: Submission, data: LineInput, by, position: int | Non
     with transaction.atomic():
         submission = Submission.objects.select_for_update().select_related("unit").get(pk=submission.pk)
         ensure_unit_may_change(submission, by)
+        checks = line_validate(data, period=submission.period)  # the one validator: refuses a line with a 错误
         if position is None:
             position = (submission.lines.order_by("-position").values_list("position", flat=True).first() or 0) + 1
         line = PurchaseLine(submission=submission, position=position, **values)
@@ -229,6 +256,7 @@ def line_add(*, submission: Submission, data: LineInput, by, position: int | Non
         line.save()
         _clear_sign_off(submission)
         submission_saved.send(sender=Submission, submission=submission, by=by)
+    line.checks = checks  # what the validator said beside the refusals: 警告 and 提示 the caller shows
     return line
 
 
@@ -242,6 +270,10 @@ def line_update(*, line: PurchaseLine, by, reason: str = "", **changes) -> Purch
         ensure_unit_may_change(line.submission, by, fields=set(changes))
         for name, value in changes.items():
             setattr(line, name, value)
+        refused = [c for c in entry_checks(line, period=line.submission.period)
+                   if CHECKED_BY_FIELD[c.field] & set(changes)]
+        if refused:
+            raise LineRefused(refused)
         _attribute(line, by, reason)
         line.full_clean()
         line.save()
@@ -272,6 +304,7 @@ def submission_sign_off(*, submission: Submission, by) -> Submission:
         submission = _locked(submission)
         if not submission.unit_may_edit:
             raise UserError(SIGN_OFF_NOT_NEEDED_NOW.format(**_names(submission)))
+        ensure_four_eyes(submission, by, FOUR_EYES_SIGN_OFF)
         submission.signed_off_at, submission.signed_off_by = timezone.now(), by
         _attribute(submission, by, "单位审核人签字确认")
         submission.save()
@@ -327,6 +360,7 @@ def submission_approve(*, submission: Submission, by) -> Submission:
         submission = _locked(submission)
         if submission.status != Status.SUBMITTED:
             raise UserError(APPROVE_NEEDS_SUBMITTED.format(**_names(submission)))
+        ensure_four_eyes(submission, by, FOUR_EYES_APPROVE)
         submission.status = Status.APPROVED
         submission.reviewed_at, submission.reviewed_by = timezone.now(), by
         _attribute(submission, by, "审核通过")

@@ -14,6 +14,7 @@ urlpatterns = [
     path("line/<int:line_id>/edit/", views.line_edit, name="line_edit"),
     path("line/<int:line_id>/remove/", views.line_remove, name="line_remove"),
     path("file/<int:file_id>/", views.file_download, name="file_download"),
+    path("unit/<int:unit_id>/same-person/", views.same_person, name="same_person"),
     path(unit_period, views.submission, name="submission"),
     path(unit_period + "start/", views.start, name="start"),
     path(unit_period + "summary/", views.summary, name="summary"),

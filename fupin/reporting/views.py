@@ -26,17 +26,21 @@ from fupin.reporting.forms import (
     ReasonForm,
     ReminderForm,
     RoundForm,
+    SamePersonForm,
     SummaryForm,
     UploadForm,
     YearForm,
 )
 from fupin.reporting.models import CalendarYear, PurchaseLine, Reminder, SubmissionFile, period_name
+from fupin.reporting.quota import quota_text
 from fupin.reporting.reminders import reminder_log
 from fupin.reporting.rounds import round_open
 from fupin.reporting.selectors import (
+    ensure_submission_shown,
     recent_periods,
     review_queue,
     rounds_overview,
+    same_person_changes,
     statuses_for,
     submission_detail,
     submission_for,
@@ -44,7 +48,9 @@ from fupin.reporting.selectors import (
     version_lines,
 )
 from fupin.reporting.timeliness import round_timeliness
+from fupin.reporting.validation import LineRefused
 from fupin.units import access
+from fupin.units.services import unit_same_person_allow
 
 
 def _period_or_404(text: str) -> Period:
@@ -80,15 +86,21 @@ def index(request):
 @require_GET
 def submission(request, unit_id: int, period: str):
     unit = access.unit_for_user_or_404(request.user, unit_id)
-    detail = submission_detail(unit=unit, period=_period_or_404(period))
+    return _submission_page(request, unit, _period_or_404(period))
+
+
+def _submission_page(request, unit, period: Period, line_form: LineForm | None = None, status: int = 200):
+    """The report's page; after a refused line, with the form as typed and the messages beside its fields."""
+    detail = submission_detail(unit=unit, period=period, user=request.user)  # a viewer: no draft's figures
     sub = detail.submission
-    may = {action: access.may(request.user, action, unit) for action in ("edit", "sign_off", "review")}
+    may = {action: access.may(request.user, action, unit) for action in ("edit", "sign_off", "review", "manage")}
     summary_initial = {"summary": sub.summary, "is_zero_report": sub.is_zero_report} if sub else {}
     return render(request, "reporting/submission.html", {
         "d": detail, "sub": sub, "may": may, "period_label": period_name(detail.period),
-        "total": wan_display(detail.total_fen), "line_form": LineForm(), "summary_form": SummaryForm(
-            initial=summary_initial), "reason_form": ReasonForm(), "upload_form": UploadForm(),
-        "max_size": size_display(max_bytes())})
+        "total": wan_display(detail.total_fen), "line_form": line_form or LineForm(period=period),
+        "summary_form": SummaryForm(initial=summary_initial), "reason_form": ReasonForm(),
+        "upload_form": UploadForm(), "max_size": size_display(max_bytes()),
+        "quota": quota_text(request.user)}, status=status)
 
 
 def _act(request, unit_id: int, period: str, action: str, fn, done: str):
@@ -131,26 +143,29 @@ def summary(request, unit_id: int, period: str):
         "已保存工作信息")
 
 
-def _form_errors(form) -> str:
-    return "；".join(f"{form.fields[name].label if name in form.fields else ''}：{error}"
-                    for name, errors in form.errors.items() for error in errors)
-
-
 @login_required
 @require_POST
 def line_add(request, unit_id: int, period: str):
-    form = LineForm(request.POST)
-    if not form.is_valid():
-        unit = access.unit_for_user_or_404(request.user, unit_id, action="edit")
-        messages.error(request, "明细未保存：" + _form_errors(form))
-        return redirect(_here(unit, _period_or_404(period)))
-    try:
-        line_input = form.line_input()
-    except UserError as exc:
-        messages.error(request, "明细未保存：" + exc.message)
-        return redirect(_here(access.unit_for_user_or_404(request.user, unit_id), _period_or_404(period)))
-    return _act(request, unit_id, period, "edit", lambda s: services.line_add(
-        submission=s, data=line_input, by=request.user), "已添加一条明细")
+    """A refused line comes back as typed, each message beside its field (the validator's words)."""
+    unit = access.unit_for_user_or_404(request.user, unit_id, action="edit")
+    period_ = _period_or_404(period)
+    sub = submission_for(unit, period_)
+    if sub is None:
+        raise Http404("报表不存在")
+    form = LineForm(request.POST, period=period_)
+    if form.is_valid():
+        try:
+            line = services.line_add(submission=sub, data=form.line_input(), by=request.user)
+        except LineRefused as exc:
+            form.refused(exc)
+        except UserError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "已添加一条明细")
+            for check in line.checks:
+                messages.warning(request, f"第{line.position}行{check.severity}：{check.message}")
+            return redirect(_here(unit, period_))
+    return _submission_page(request, unit, period_, line_form=form, status=422)
 
 
 def _line_for_edit(request, line_id: int) -> PurchaseLine:
@@ -165,13 +180,15 @@ def line_edit(request, line_id: int):
     line = _line_for_edit(request, line_id)
     sub = line.submission
     back = _here(sub.unit, sub.period)
-    form = LineForm(request.POST or None, initial=LineForm.initial_for(line))
+    form = LineForm(request.POST or None, initial=LineForm.initial_for(line), period=sub.period)
     if request.method == "POST" and form.is_valid():
         try:
             services.line_update(line=line, by=request.user, reason=request.POST.get("reason", ""),
                                  **form.changes())
+        except LineRefused as exc:
+            form.refused(exc)
         except UserError as exc:
-            messages.error(request, exc.message)
+            form.add_error(None, exc.message)
         else:
             messages.success(request, "已修改明细")
             return redirect(back)
@@ -252,11 +269,32 @@ def file_upload(request, unit_id: int, period: str):
 @login_required
 @require_GET
 def file_download(request, file_id: int):
-    stored = get_object_or_404(SubmissionFile.objects.select_related("submission"), pk=file_id)
+    stored = get_object_or_404(SubmissionFile.objects.select_related("submission__unit"), pk=file_id)
     access.unit_for_user_or_404(request.user, stored.submission.unit_id)
+    ensure_submission_shown(request.user, stored.submission)  # a report in progress: not for viewers
     response = FileResponse(stored.file.open("rb"), as_attachment=True)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(stored.name)}"
     return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def same_person(request, unit_id: int):
+    """The office lets one person enter and sign off (or approve) a unit's report, where the unit has one."""
+    _office_only(request)
+    unit = access.unit_for_user_or_404(request.user, unit_id)
+    form = SamePersonForm(request.POST or None, initial={"allowed": unit.same_person_may_approve})
+    if request.method == "POST" and form.is_valid():
+        try:
+            unit_same_person_allow(unit=unit, allowed=form.cleaned_data["allowed"], by=request.user,
+                                   reason=form.cleaned_data["reason"])
+        except UserError as exc:
+            form.add_error("reason", exc.message)
+        else:
+            messages.success(request, f"已保存{unit.display_name}的设置")
+            return redirect(reverse("reporting:same_person", args=[unit.pk]))
+    return render(request, "reporting/same_person.html", {"unit": unit, "form": form,
+                                                          "changes": same_person_changes(unit)})
 
 
 @login_required

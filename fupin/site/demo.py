@@ -6,6 +6,8 @@ from django.db import transaction
 from fupin.units.models import Membership, Role
 from fupin.units.selectors import root_unit, unit_find
 
+# Easy to remember, and set with set_password, which deliberately skips AUTH_PASSWORD_VALIDATORS (fupin-yexian-shenhe
+# is too like its user name). They exist only after `fupin demo`; `fupin init` makes no account that can log in.
 DEMO_USERS = [
     # username, password, display name, unit (None: the city union), role
     ("office", "fupin-office", "市总扶贫办", None, Role.ADMIN),

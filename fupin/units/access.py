@@ -13,6 +13,9 @@ from fupin.units.models import Membership, Role, Unit
 READ_ROLES = {Role.ADMIN, Role.REPORTER, Role.APPROVER, Role.VIEWER}
 EDIT_ROLES = {Role.ADMIN, Role.REPORTER}
 APPROVE_ROLES = {Role.ADMIN, Role.APPROVER}
+# Who sees a report still being filled in (a draft, or one returned to its unit): those who fill it in, sign it
+# off or review it. Viewers (leaders) see submitted and approved figures only.
+IN_PROGRESS_ROLES = {Role.ADMIN, Role.REPORTER, Role.APPROVER}
 
 
 def _memberships(user) -> list[Membership]:
@@ -57,6 +60,11 @@ def can_approve(user, unit: Unit) -> bool:
     return bool(roles_for(user, unit) & APPROVE_ROLES)
 
 
+def can_view_in_progress(user, unit: Unit) -> bool:
+    """See a unit's report, its lines and files before it is submitted (reporting.selectors applies this)."""
+    return bool(roles_for(user, unit) & IN_PROGRESS_ROLES)
+
+
 def can_review(user, unit: Unit) -> bool:
     """Accept or return a unit's report: the city office, or an administrator of a unit above it."""
     if is_office_admin(user):
@@ -68,6 +76,7 @@ def can_review(user, unit: Unit) -> bool:
 # Every "may this person …" question, by name: views, exports and commands ask `may(user, action, unit)`.
 ACTIONS = {
     "view": can_view,  # see the unit's figures, reports, timeliness
+    "view_in_progress": can_view_in_progress,  # see a draft or returned report, and its files
     "edit": can_edit,  # fill in and submit the unit's report
     "sign_off": can_approve,  # 单位审核人: sign off before submission
     "review": can_review,  # accept (已审核), return (已退回), unlock
@@ -118,4 +127,5 @@ DENIED = {
     "edit": "您没有修改该单位数据的权限",
     "sign_off": "只有本单位的审核人可以签字确认",
     "review": "只有市总管理员可以审核、退回或解锁报表",
+    "view_in_progress": "该报表尚在填报中，上报后才能查看",
 }

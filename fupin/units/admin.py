@@ -1,6 +1,11 @@
-from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+"""Units and people in the admin. Nothing audited is hard-deleted: a unit that is no longer used is marked 不在用
+(its reports and history stay), a person who leaves is deactivated (the audit trail keeps naming them)."""
 
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+
+from fupin.core.admin import HistoryAdmin
 from fupin.units.models import Membership, Unit, UnitAlias
 
 
@@ -16,16 +21,34 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Unit)
-class UnitAdmin(SimpleHistoryAdmin):
-    list_display = ["short_name", "name", "kind", "parent", "order", "member_count", "active"]
+class UnitAdmin(HistoryAdmin):
+    list_display = ["short_name", "name", "kind", "parent", "order", "member_count", "active",
+                    "same_person_may_approve"]
     list_filter = ["kind", "active"]
     search_fields = ["short_name", "name", "aliases__text"]
     list_editable = ["order", "active"]
+    # Set on its own page, with a reason for the audit trail (reporting: 同一人填报和审核).
+    readonly_fields = ["same_person_may_approve"]
     inlines = [UnitAliasInline, MembershipInline]
 
 
 @admin.register(Membership)
-class MembershipAdmin(SimpleHistoryAdmin):
+class MembershipAdmin(HistoryAdmin):
+    """A role that ends is removed: its history keeps who held it and until when."""
+
     list_display = ["user", "unit", "role", "phone"]
     list_filter = ["role"]
     search_fields = ["user__username", "user__first_name", "unit__short_name"]
+    deletable = True
+
+
+User = get_user_model()
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    """A person is deactivated, never deleted: the audit trail and the reports they entered name them."""
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -33,6 +33,9 @@ class Unit(models.Model):
     member_count = models.PositiveIntegerField("会员人数", default=0)
     active = models.BooleanField("在用", default=True)
     email = models.EmailField("联系邮箱", blank=True)
+    # Four eyes: whoever entered or changed a report may not also sign it off or approve it, unless the office
+    # switches that off for a unit with one person (set through units.services.unit_same_person_allow).
+    same_person_may_approve = models.BooleanField("本单位只有一人，允许同一人填报和审核", default=False)
     history = HistoricalRecords()
 
     class Meta:

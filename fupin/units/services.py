@@ -4,6 +4,7 @@ from importlib import resources
 
 from django.db import transaction
 
+from fupin.core.errors import UserError
 from fupin.core.text import normalize
 from fupin.units.models import Unit, UnitAlias, UnitKind
 
@@ -34,3 +35,22 @@ def unit_alias_add(*, unit: Unit, text: str) -> UnitAlias:
     alias = UnitAlias(unit=unit, text=text)
     alias.save()
     return alias
+
+
+SAME_PERSON_REASON_REQUIRED = "更改“同一人填报和审核”的设置须写明理由（将记入审计记录）"
+
+
+def unit_same_person_allow(*, unit: Unit, allowed: bool, by, reason: str) -> Unit:
+    """Switch four eyes off (allowed=True) or back on for a unit with one person; the reason is audited."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise UserError(SAME_PERSON_REASON_REQUIRED)
+    with transaction.atomic():
+        unit = Unit.objects.select_for_update().get(pk=unit.pk)
+        if unit.same_person_may_approve == allowed:
+            return unit
+        unit.same_person_may_approve = allowed
+        unit._history_user = by
+        unit._change_reason = f"{'允许' if allowed else '不再允许'}同一人填报和审核：{reason}"
+        unit.save()
+    return unit

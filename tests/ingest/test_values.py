@@ -60,7 +60,7 @@ def test_a_month_and_day_take_the_year_of_the_period_that_holds_them():
 
 @pytest.mark.parametrize("value, message", [
     ("2020-02-30", msg.DATE_IMPOSSIBLE), ("2020-13-01", msg.DATE_IMPOSSIBLE), ("十月中旬", msg.DATE_IMPOSSIBLE),
-    ("2020-11-03", "采购时间不在导入期间（2020年1—10月）内"), ("11月3日", "采购时间不在导入期间（2020年1—10月）内"),
+    ("2020-11-03", "采购时间不在报表期间（2020年1—10月）内"), ("11月3日", "采购时间不在报表期间（2020年1—10月）内"),
     (-5, msg.DATE_IMPOSSIBLE), (True, msg.DATE_IMPOSSIBLE),
 ])
 def test_impossible_dates_and_dates_outside_the_period_are_refused(value, message):

@@ -59,7 +59,8 @@ def test_every_change_to_lines_and_status_reaches_every_level(seeded):
     services.submission_submit(submission=s2, by=by)  # draft → 已上报
     line = s1.lines.order_by("position").first()
     services.line_update(line=line, by=by, reason="更正金额", amount_fen=wan_to_fen("1.3"), channel_code="P832")
-    services.line_add(submission=s2, data=LineInput(amount_fen=wan_to_fen("0.7"), method="线上"), by=by)
+    services.line_add(submission=s2, data=LineInput(amount_fen=wan_to_fen("0.7"), source_text="832平台", method="线上"),
+                      by=by)  # a line needs its source on every path (issue 14's one validator)
     services.submission_return(submission=s1, by=by, reason="请补充采购时间")  # no longer counted
     assert ag.summary(root=town, period=NOV_DEC).total.amount_fen == wan_to_fen("3.7")
     assert ag.summary(root=root, period=NOV_DEC).total.amount_fen == wan_to_fen("5.7")

@@ -59,8 +59,9 @@ def test_title_body_and_headings_use_the_standard_fonts(circular):
     assert _fonts(title) == {"方正小标宋简体"} and _sizes(title) == {22}
     body = _find(doc, "现将有关情况通报如下")
     assert _fonts(body) == {"仿宋_GB2312"} and _sizes(body) == {16}
-    assert _fonts(_find(doc, "一、总体情况")) == {"黑体"}
-    assert _fonts(_find(doc, "（一）")) == {"楷体_GB2312"}
+    for heading in ("一、工作进展情况及成效", "二、存在的问题和不足", "三、下一步工作重点"):
+        assert _fonts(_find(doc, heading)) == {"黑体"} and _sizes(_find(doc, heading)) == {16}
+    assert _fonts(_find(doc, "（一）")) == {"楷体_GB2312"} and _sizes(_find(doc, "（一）")) == {16}
     assert body.paragraph_format.first_line_indent == Pt(32)
 
 
@@ -90,9 +91,12 @@ def test_the_text_states_the_total_the_on_time_units_the_late_and_the_missing(ci
     text = "\n".join(p.text for p in doc.paragraphs)
     assert "共3341.57万元" in text
     on_time = _find(doc, "按时间节点完成数据上报")
-    assert all(name in on_time.text for name in ON_TIME) and "等10家单位" in on_time.text
-    assert "等18家单位逾期上报" in text and "舞阳铁矿至今没有上报" in text
-    assert "同一渠道重复填报" in text and "职工疗休养" in text and "从采购渠道看，农户1010.16万元" in text
+    # Ten names are grouped by kind and shortened (the seed lists at most eight in a row).
+    assert "等4个县（市、区）" in on_time.text and "等6家直属企业，共10家单位" in on_time.text
+    assert sum(name in on_time.text for name in ON_TIME) == 4
+    assert "共18家单位逾期上报" in text and "舞阳铁矿至今没有上报" in text
+    assert "10组明细属同一渠道重复填报" in text and "职工疗休养" in text
+    assert "从采购渠道看，居前三位的是农户1010.16万元" in text
     assert doc.paragraphs[-1].text == "" or "2020年10月27日" in text  # 成文日期 in Arabic numerals
     assert "2020年10月27日" in text and "二〇二〇" not in text
 

@@ -99,3 +99,33 @@ def test_the_page_offers_a_pdf(personas, client):
     circular = _draft(client)
     response = client.get(reverse("publishing:circular_download", args=[circular.pk, "pdf"]))
     assert response["Content-Type"] == "application/pdf" and response.content[:5] == b"%PDF-"
+
+
+def test_the_office_sets_the_imprint_on_the_page_and_the_word_file_prints_it(personas, client):
+    login(client, personas.admin)
+    circular = _draft(client)
+    texts = [p["text"] for p in circular.paragraphs]
+    response = client.post(reverse("publishing:circular", args=[circular.pk]),
+                           {"text": texts, "number": "平工办〔2020〕33号", "date": "2020-10-27",
+                            "issuer": "平顶山市总工会办公室", "copy_to": "省总工会扶贫办", "printer": "平顶山市总工会办公室",
+                            "printed_on": "2020-10-28", "reason": "版记"}, follow=True)
+    assert "已保存修改" in response.content.decode()
+    circular.refresh_from_db()
+    assert (circular.copy_to, str(circular.printed_on)) == ("省总工会扶贫办", "2020-10-28")
+    page = client.get(reverse("publishing:circular", args=[circular.pk])).content.decode()
+    assert 'data-testid="checklist"' in page and "3341.57万元" in page and "/quality/review/?period=" in page
+    doc = Document(io.BytesIO(client.get(reverse("publishing:circular_download", args=[circular.pk, "docx"])).content))
+    imprint = doc.tables[-1]
+    assert imprint.rows[0].cells[0].text == "抄送：省总工会扶贫办。"
+    assert imprint.rows[-1].cells[1].text == "2020年10月28日印发"
+
+
+def test_the_checklist_links_the_policy_figures_to_the_compliance_page_for_the_period(personas, client):
+    """The demo's 叶县 and 舞钢市 entered welfare spending, but their lines do not say what they served: the circular
+    says so, and the office checks those figures on the compliance page."""
+    login(client, personas.admin)
+    circular = _draft(client)
+    body = "".join(p["text"] for p in circular.paragraphs)
+    assert "填报了福利性支出，但有" in body and "尚未填报福利性支出" in body
+    page = client.get(reverse("publishing:circular", args=[circular.pk])).content.decode()
+    assert f'{reverse("policy:compliance")}?period=2020-01:2020-10' in page

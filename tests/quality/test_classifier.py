@@ -156,3 +156,21 @@ def test_an_office_alias_overrides_the_rules(classifier, django_user_model):
     alias_confirm(text="淘宝直播", code="ECOM", by=office)
     assert answer_of(Classifier(), "淘宝 直播") == "ECOM"
 
+
+
+def test_channel_texts_from_outside_the_seeds_city_are_placed_without_review(classifier):
+    """Held-out: written before issue 14's tuning (which used tuning_channel_texts.tsv), never tuned on."""
+    rows = labelled("outside_channel_texts.tsv")
+    assert len(rows) >= 120
+    right, wrong, misses = score(classifier, rows)
+    print(f"\noutside: {len(rows)} texts, right {right:.1%}, confidently wrong {wrong:.1%}, misses {misses}")
+    assert right >= 0.90
+    assert wrong <= 0.02
+
+
+def test_the_tuning_set_for_other_provinces_is_placed(classifier):
+    rows = labelled("tuning_channel_texts.tsv")
+    right, wrong, misses = score(classifier, rows)
+    print(f"\ntuning: {len(rows)} texts, right {right:.1%}, confidently wrong {wrong:.1%}, misses {misses}")
+    assert right >= 0.90
+    assert wrong <= 0.02

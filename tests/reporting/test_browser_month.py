@@ -74,7 +74,7 @@ def test_the_reporters_month_on_a_phone(live_server, browser):
     reporter.reload()
     assert status(reporter) == "已退回"
     assert "发票为2.3万元" in reporter.inner_text("[data-testid=return-reason]")
-    reporter.click("text=修改")
+    reporter.click("a[href*='/edit']:text-is(\"修改\")")
     reporter.fill("input[name=amount_wan]", "2.3")
     reporter.fill("input[name=reason]", "按发票更正")
     reporter.click("text=保存")

@@ -1,9 +1,8 @@
 """Deadline day: 20 units' reporters submit at the same moment, each from its own process, against a served app
-(`fupin runserver` in its own process, on a file database — SQLite, or PostgreSQL when DATABASE_URL names one).
+(`fupin serve`, gunicorn, in its own process, on a file database — SQLite, or PostgreSQL when DATABASE_URL names one).
 Every submission lands, none fails with a lock error, and the figures add up."""
 
 import json
-import socket
 import subprocess
 import sys
 import time
@@ -12,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.reporting.processes import FUPIN, free_port, run
+from tests.reporting.processes import run
+from tests.site.servers import served as serving
 
 CLIENT = Path(__file__).with_name("deadline_client.py")
 PROCESSES = 20
@@ -38,20 +38,8 @@ def served(database_env, tmp_path):
     env = database_env
     run(env, "init")
     reporters = json.loads(run(env, "shell", "-c", MAKE_REPORTERS).stdout.strip().splitlines()[-1])
-    port = free_port()
-    log = open(tmp_path / "server.log", "w")
-    server = subprocess.Popen([FUPIN, "runserver", "--noreload", f"127.0.0.1:{port}"], env=env, stdout=log,
-                              stderr=subprocess.STDOUT)
-    for _ in range(300):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
-        except OSError:
-            time.sleep(0.1)
-    yield f"http://127.0.0.1:{port}", env, reporters, tmp_path / "server.log"
-    server.terminate()
-    server.wait(timeout=30)
-    log.close()
+    with serving(env, tmp_path / "server.log") as base:
+        yield base, env, reporters, tmp_path / "server.log"
 
 
 def amounts_for(number: int) -> list[str]:

@@ -3,9 +3,9 @@
 from django.template.loader import render_to_string
 
 from fupin.core.periods import Period
+from fupin.core.safe_files import Output, json_output
 from fupin.insights.attachment import attachment_table
 from fupin.publishing import attachment_formats as formats
-from fupin.publishing.reports.output import Output, json_output
 
 FORMATS = ("json", "xlsx", "docx", "html")
 

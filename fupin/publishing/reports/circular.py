@@ -4,9 +4,9 @@ from datetime import date
 
 from fupin.core.errors import UserError
 from fupin.core.periods import Period
+from fupin.core.safe_files import Output
 from fupin.publishing.circular_render import CircularText, circular_output, draft_text
 from fupin.publishing.models import Circular, CircularStatus
-from fupin.publishing.reports.output import Output
 
 FORMATS = ("docx", "pdf", "json")
 BAD_DATE = "成文日期格式不正确：“{text}”，应为 YYYY-MM-DD，例如 2020-10-27"
@@ -19,6 +19,7 @@ def add_arguments(parser) -> None:
     parser.add_argument("--number", help="发文字号，例如 平工办〔2020〕33号")
     parser.add_argument("--date", help="成文日期 YYYY-MM-DD；缺省为今天")
     parser.add_argument("--issuer", help="发文机关；缺省为“市总工会名称＋办公室”")
+    parser.add_argument("--copy-to", help="抄送机关（版记），可不填")
     parser.add_argument("--draft", action="store_true", help="忽略已保存的通报，按台账重新起草")
     parser.add_argument("--charts", action="store_true", help="在渠道构成一段后插入图表")
 
@@ -58,7 +59,7 @@ def run(options) -> Output:
     else:
         on = _date(options.get("date")) or timezone.localdate()
         text = draft_text(period=period, number=options.get("number") or f"平工办〔{on.year}〕号", on=on,
-                          issuer=options.get("issuer") or "")
+                          issuer=options.get("issuer") or "", copy_to=options.get("copy_to") or "")
     if options.get("issuer"):
         text.issuer = options["issuer"]
     return circular_output(text, _format(options), charts=options.get("charts", False))

@@ -3,7 +3,7 @@
 from django.utils import timezone
 
 from fupin.core.periods import Period, date_cn
-from fupin.publishing.reports.output import Output, json_output
+from fupin.core.safe_files import Output, json_output
 from fupin.reporting.models import period_name
 from fupin.reporting.timeliness import RoundTimeliness, round_timeliness
 

@@ -7,7 +7,8 @@
 
   function option(kind, series) {
     var base = { color: palette, textStyle: { fontFamily: "Noto Sans CJK SC, Microsoft YaHei, sans-serif" },
-                 tooltip: { trigger: kind === "pie" ? "item" : "axis" }, animation: false };
+                 // richText: drawn on the canvas; the HTML tooltip's inline style attributes break the CSP
+                 tooltip: { trigger: kind === "pie" ? "item" : "axis", renderMode: "richText" }, animation: false };
     if (kind === "pie") {
       base.series = [{ type: "pie", radius: ["35%", "70%"], label: { formatter: "{b}\n{d}%" },
         data: series.labels.map(function (l, i) { return { name: l, value: series.values[i] }; }) }];

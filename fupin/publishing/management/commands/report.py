@@ -1,8 +1,8 @@
 from importlib import import_module
 
 from fupin.core.commands import FupinCommand
+from fupin.core.safe_files import write_file
 from fupin.publishing.reports import REPORTS
-from fupin.publishing.reports.output import write_file
 
 
 class Command(FupinCommand):

@@ -3,28 +3,36 @@ from collections import Counter
 from dataclasses import replace
 from decimal import Decimal, InvalidOperation
 
-from django.core.management import call_command
 from django.core.management.commands.check import Command as DjangoCheck
 
 from fupin.core.commands import FupinCommand
 from fupin.core.errors import UserError
 from fupin.core.periods import Period
 from fupin.quality.checks import findings_for_period
+from fupin.quality.findings import distinct_findings
 from fupin.quality.rules import Thresholds
 
+PERIOD_WITH_SYSTEM_OPTIONS = "--period 检查报表数据，不能与系统检查的选项（--deploy、--tag、应用名等）同用"
 
-class Command(FupinCommand):
-    help = "检查某期间各单位报表：错误（不能上报）、警告（须写上报说明）、提示。不给 --period 时做 Django 的系统检查"
+
+class Command(DjangoCheck, FupinCommand):
+    """This command shadows Django's `check`: without --period it is that one, with all its options
+    (--deploy, --tag, --database, --fail-level, app labels), parsed by Django's own add_arguments."""
+
+    help = ("检查某期间各单位报表：错误（不能上报）、警告（须写上报说明）、提示。不给 --period 时是 Django 的系统检查"
+            "（--deploy 检查生产环境配置）")
 
     def add_arguments(self, parser):
+        super().add_arguments(parser)
         parser.add_argument("--period", help="期间，YYYY-MM 或 YYYY-MM:YYYY-MM（不给则做 Django 的系统检查）")
         parser.add_argument("--json", action="store_true", help='输出 {"findings": [...]}')
         parser.add_argument("--outlier-z", help="金额异常的稳健 z 分数阈值（缺省 3.5）")
 
-    def handle(self, *args, **options):
-        if not options["period"]:  # this command shadows Django's `check`; keep that one reachable
-            call_command(DjangoCheck(), stdout=self.stdout, stderr=self.stderr)
-            return
+    def handle(self, *app_labels, **options):
+        if not options["period"]:
+            return super().handle(*app_labels, **options)
+        if app_labels or options["deploy"] or options["tags"] or options["list_tags"]:
+            raise UserError(PERIOD_WITH_SYSTEM_OPTIONS)
         period = Period.parse(options["period"])
         thresholds = Thresholds.from_settings()
         if options["outlier_z"]:
@@ -36,7 +44,8 @@ class Command(FupinCommand):
         if options["json"]:
             self.stdout.write(json.dumps({"findings": [f.as_json() for f in findings]}, ensure_ascii=False))
             return
-        for f in findings:
+        distinct = distinct_findings(findings)
+        for f in distinct:
             self.write_out(f"{f.severity}\t{f.unit.display_name}\t{f.rule_name}\t{f.message}")
-        counts = Counter(f.severity for f in findings)
-        self.write_out(f"共 {len(findings)} 条：错误 {counts['错误']}，警告 {counts['警告']}，提示 {counts['提示']}")
+        counts = Counter(f.severity for f in distinct)
+        self.write_out(f"共 {len(distinct)} 条：错误 {counts['错误']}，警告 {counts['警告']}，提示 {counts['提示']}")
