@@ -1,6 +1,6 @@
 """The dashboard's figures for one subtree and period: each chart's data, and the table shown beside it."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from fupin.core.money import wan_display
 from fupin.core.periods import Period
@@ -38,6 +38,8 @@ def dashboard(*, root: Unit, period: Period, user) -> Dashboard:
     trend = ag.by_dimension(root=root, period=period, dimension="month")
     channels = ag.by_dimension(root=root, period=period, dimension="channel")
     ranking = ag.ranking(root=root, period=period)
+    if not summary.total.amount_fen:  # nothing reported: no ranks, rather than every unit tied at 1
+        ranking = [replace(r, rank=None) for r in ranking]
     methods = ag.by_dimension(root=root, period=period, dimension="method")
     timeliness = round_timeliness(period=period, user=user)
     inside = root.path
@@ -47,7 +49,9 @@ def dashboard(*, root: Unit, period: Period, user) -> Dashboard:
     board.screened = screened(root=root, period=period)
     if period.first == period.last:
         board.year_to_date = ag.summary(root=root, period=ag.year_to_date(period.last))
-        board.month_on_month = ag.month_on_month(root=root, month=period.last)
+        change = ag.month_on_month(root=root, month=period.last)
+        # An empty month (or one after an empty month) has no 环比: "-100.0%" would read as a collapse.
+        board.month_on_month = change if change.amount_fen and change.previous_fen else None
     board.charts = {
         "trend": _series(trend),
         "channels": _series(channels),

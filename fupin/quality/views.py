@@ -2,6 +2,7 @@
 
 from contextlib import contextmanager
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -12,16 +13,18 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from fupin.core.errors import UserError
 from fupin.core.web import period_param
-from fupin.quality.checks import findings_for_submission
+from fupin.quality import rules
+from fupin.quality.checks import SEVERITIES, findings_for_submission
 from fupin.quality.forms import NonConsumptionWordForm
 from fupin.quality.models import Channel, NonConsumptionWord
-from fupin.quality.selectors import channels_with_words, review_queue
+from fupin.quality.selectors import ReviewFilters, channels_with_words, review_queue
 from fupin.quality.services import channel_confirm, non_consumption_word_add, non_consumption_word_set_active
 from fupin.reporting import exclusions
-from fupin.reporting.models import PurchaseLine, Submission
+from fupin.reporting.models import COUNTED_STATUSES, PurchaseLine, Submission
 from fupin.reporting.selectors import default_period, ensure_submission_shown
 from fupin.reporting.services import line_update
 from fupin.units import access
+from fupin.units.selectors import unit_find
 
 OFFICE_ONLY = "审核队列只对市总扶贫办开放"
 
@@ -50,15 +53,50 @@ def _refusals_shown(request):
         messages.error(request, exc.message)
 
 
+REVIEW_PAGES = ("waiting", "duplicates", "findings", "missing_kinds", "excluded")  # ?<section>_page=N
+
+
+class ReviewFilterForm(forms.Form):
+    """The queue's filters, from GET: a wrong value is said in Chinese and the queue shows unfiltered by it."""
+
+    unit = forms.CharField(label="单位", required=False, max_length=100,
+                           widget=forms.TextInput(attrs={"placeholder": "单位（含下级）", "size": 12}))
+    rule = forms.ChoiceField(label="规则", required=False, choices=[("", "全部规则"), *rules.RULE_NAMES.items()])
+    severity = forms.ChoiceField(label="级别", required=False,
+                                 choices=[("", "全部级别"), *((s, s) for s in SEVERITIES)])
+    status = forms.ChoiceField(label="报表状态", required=False,
+                               choices=[("", "已上报和已审核"), *((s.value, s.label) for s in COUNTED_STATUSES)])
+
+    def clean_unit(self):
+        text = self.cleaned_data["unit"].strip()
+        if not text:
+            return None
+        unit = unit_find(text)
+        if unit is None:
+            raise forms.ValidationError(f"没有找到单位“{text}”，请写单位全称或简称")
+        return unit
+
+    def filters(self) -> ReviewFilters:
+        if not self.is_valid():
+            return ReviewFilters(**{k: v for k, v in self.cleaned_data.items() if v})
+        return ReviewFilters(**self.cleaned_data)
+
+
 @login_required
 @require_GET
 def review(request):
     if not access.is_office_admin(request.user):
         raise PermissionDenied(OFFICE_ONLY)
     period, error = period_param(request, default_period())
-    queue = review_queue(period=period, user=request.user)
+    form = ReviewFilterForm(request.GET)
+    pages = {name: request.GET.get(f"{name}_page") for name in REVIEW_PAGES}
+    queue = review_queue(period=period, user=request.user, filters=form.filters(), pages=pages)
+    for name in REVIEW_PAGES:  # each section's pager keeps the filters and the other sections' pages
+        query = request.GET.copy()
+        query.pop(f"{name}_page", None)
+        getattr(queue, name).link = f"?{query.urlencode()}&{name}_page=" if query else f"?{name}_page="
     return render(request, "quality/review.html", {
-        "period": period, "period_error": error, "queue": queue,
+        "period": period, "period_error": error, "queue": queue, "form": form,
         "channels": Channel.objects.filter(active=True), "next": request.get_full_path()})
 
 
@@ -69,7 +107,8 @@ def line_channel(request, line_id: int):
     code = request.POST.get("code", "").strip()
     with _refusals_shown(request):
         count = channel_confirm(line=line, code=code, by=request.user)
-        messages.success(request, f"已确认：“{line.source_text}”归入{code}，共{count}行；今后同样写法不再询问")
+        name = Channel.objects.filter(code=code).values_list("name", flat=True).first() or code
+        messages.success(request, f"已确认：“{line.source_text}”归入“{name}”，共{count}行；今后同样写法不再询问")
     return _back(request, reverse("quality:review"))
 
 

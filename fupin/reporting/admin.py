@@ -39,7 +39,7 @@ class SubmissionVersionAdmin(ReadOnlyAdmin):
 
 @admin.register(Round)
 class RoundAdmin(ReadOnlyHistoryAdmin):
-    list_display = ["first_month", "last_month", "rule", "workdays_after", "fixed_date", "note"]
+    list_display = ["first_month", "last_month", "rule", "workdays_after", "day_of_month", "fixed_date", "note"]
 
 
 @admin.register(CalendarYear)

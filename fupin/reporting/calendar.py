@@ -92,7 +92,9 @@ class WorkCalendar:
         return [FALLBACK_WARNING.format(year=y) for y in sorted(self.fallback_years)]
 
     def last_workday_of_month(self, year: int, month: int) -> date:
-        day = month_end(year, month)
+        return self.workday_on_or_before(month_end(year, month))
+
+    def workday_on_or_before(self, day: date) -> date:
         while not self.is_workday(day):
             day -= timedelta(days=1)
         return day

@@ -115,6 +115,8 @@ class RoundForm(forms.Form):
     rule = forms.ChoiceField(label="截止规则", choices=DeadlineRule.choices)
     workdays_after = forms.IntegerField(label="月末后第几个工作日", required=False, min_value=1, max_value=31)
     fixed_date = forms.DateField(label="指定截止日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    day_of_month = forms.IntegerField(label="每月第几日", required=False, min_value=1, max_value=31,
+                                      help_text="规则“每月第N日”：遇周末或节假日提前到此前最后一个工作日")
     note = forms.CharField(label="说明", max_length=200, required=False)
 
     def clean_period(self) -> Period:
@@ -129,6 +131,8 @@ class RoundForm(forms.Form):
             self.add_error("workdays_after", "规则为“月末后第N个工作日”时须填写N")
         if data.get("rule") == DeadlineRule.FIXED and not data.get("fixed_date"):
             self.add_error("fixed_date", "规则为“指定日期”时须填写截止日期")
+        if data.get("rule") == DeadlineRule.DAY_OF_MONTH and not data.get("day_of_month"):
+            self.add_error("day_of_month", "规则为“每月第N日”时须填写N")
         return data
 
 

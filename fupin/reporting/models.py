@@ -161,6 +161,7 @@ class DeadlineRule(models.TextChoices):
     LAST_WORKDAY = "last_workday", "当月最后一个工作日"
     WORKDAYS_AFTER = "workdays_after", "月末后第N个工作日"
     FIXED = "fixed", "指定日期"
+    DAY_OF_MONTH = "day_of_month", "每月第N日（遇休息日提前）"
 
 
 class Round(models.Model):
@@ -173,6 +174,8 @@ class Round(models.Model):
                             default=DeadlineRule.LAST_WORKDAY)
     workdays_after = models.PositiveSmallIntegerField("月末后第几个工作日", null=True, blank=True)
     fixed_date = models.DateField("指定截止日期", null=True, blank=True)
+    # 鲁山县 asks its own units for the 25th: that day of the period's last month, or the working day before it.
+    day_of_month = models.PositiveSmallIntegerField("每月第几日", null=True, blank=True)
     note = models.CharField("说明", max_length=200, blank=True)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
@@ -190,6 +193,8 @@ class Round(models.Model):
                 name="round_workdays_after_has_n"),
             models.CheckConstraint(condition=~models.Q(rule="fixed", fixed_date__isnull=True),
                                    name="round_fixed_has_date"),
+            models.CheckConstraint(condition=~models.Q(rule="day_of_month", day_of_month__isnull=True),
+                                   name="round_day_of_month_has_n"),
         ]
 
     def __str__(self) -> str:

@@ -6,7 +6,7 @@ afterwards is a matter of quality, not of punctuality.
 """
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, F
@@ -110,6 +110,23 @@ def _year_counts(year: int, unit_ids: list[int], calendar: WorkCalendar) -> tupl
             rounds[unit_id] = rounds.get(unit_id, 0) + 1
             on_time[unit_id] = on_time.get(unit_id, 0) + (statuses.get(unit_id, ("",))[0] == "on_time")
     return rounds, on_time
+
+
+def latest_due_period(today: date | None = None) -> Period:
+    """The period the timeliness page opens on: the latest round whose deadline has passed (a round still open
+    would call every unit 未报). Candidates are the office's recent rounds and the last three months."""
+    today = today or timezone.localdate()
+    calendar, month = WorkCalendar(), today.replace(day=1)
+    months = [month]
+    for _ in range(3):
+        month = (month - timedelta(days=1)).replace(day=1)
+        months.append(month)
+    rounds = {r.period: r for r in Round.objects.filter(last_month__gte=months[-1])}
+    for first in months:
+        rounds.setdefault(Period(first, first), round_for(Period(first, first)))
+    due = [(round_deadline(r, calendar).day, r.last_month, r.first_month, r.period) for r in rounds.values()]
+    due = [row for row in due if row[0] < today]
+    return max(due)[3] if due else Period(months[1], months[1])
 
 
 def round_timeliness(*, period: Period, user=None) -> RoundTimeliness:

@@ -19,6 +19,7 @@ from fupin.core.periods import Period
 from fupin.core.web import period_param
 from fupin.reporting import services
 from fupin.reporting.calendar import SOURCE_LABELS, WorkCalendar, calendar_year_enter
+from fupin.reporting.deadlines import month_deadlines
 from fupin.reporting.files import file_attach, max_bytes, size_display
 from fupin.reporting.forms import (
     ArrangementForm,
@@ -31,7 +32,7 @@ from fupin.reporting.forms import (
     UploadForm,
     YearForm,
 )
-from fupin.reporting.models import CalendarYear, PurchaseLine, Reminder, SubmissionFile, period_name
+from fupin.reporting.models import CalendarYear, PurchaseLine, Reminder, Status, SubmissionFile, period_name
 from fupin.reporting.quota import quota_text
 from fupin.reporting.reminders import reminder_log
 from fupin.reporting.rounds import round_open
@@ -47,7 +48,7 @@ from fupin.reporting.selectors import (
     units_for_index,
     version_lines,
 )
-from fupin.reporting.timeliness import round_timeliness
+from fupin.reporting.timeliness import latest_due_period, round_timeliness
 from fupin.reporting.validation import LineRefused
 from fupin.units import access
 from fupin.units.services import unit_same_person_allow
@@ -94,9 +95,12 @@ def _submission_page(request, unit, period: Period, line_form: LineForm | None =
     detail = submission_detail(unit=unit, period=period, user=request.user)  # a viewer: no draft's figures
     sub = detail.submission
     may = {action: access.may(request.user, action, unit) for action in ("edit", "sign_off", "review", "manage")}
+    # The office corrects lines of a report waiting for it (also one it unlocked); the unit, its draft or returned one.
+    lines_editable = bool(sub and may["edit"] and (sub.unit_may_edit or (sub.status == Status.SUBMITTED
+                                                                         and may["review"])))
     summary_initial = {"summary": sub.summary, "is_zero_report": sub.is_zero_report} if sub else {}
     return render(request, "reporting/submission.html", {
-        "d": detail, "sub": sub, "may": may, "period_label": period_name(detail.period),
+        "d": detail, "sub": sub, "may": may, "lines_editable": lines_editable, "period_label": period_name(detail.period),
         "total": wan_display(detail.total_fen), "line_form": line_form or LineForm(period=period),
         "summary_form": SummaryForm(initial=summary_initial), "reason_form": ReasonForm(),
         "upload_form": UploadForm(), "max_size": size_display(max_bytes()),
@@ -315,8 +319,7 @@ def version(request, unit_id: int, period: str, number: int):
 @login_required
 @require_GET
 def timeliness(request):
-    today = timezone.localdate()
-    period, error = period_param(request, Period.month(today.year, today.month))
+    period, error = period_param(request, latest_due_period())
     result = round_timeliness(period=period, user=request.user)
     return render(request, "reporting/timeliness.html", {
         "t": result, "period": period, "period_error": error, "period_label": period_name(period),
@@ -334,7 +337,7 @@ def rounds(request):
             try:
                 round_open(period=data["period"], by=request.user, rule=data["rule"],
                            workdays_after=data.get("workdays_after"), fixed_date=data.get("fixed_date"),
-                           note=data.get("note", ""))
+                           day_of_month=data.get("day_of_month"), note=data.get("note", ""))
             except UserError as exc:
                 messages.error(request, exc.message)
             else:
@@ -351,7 +354,7 @@ def calendar(request):
     form = YearForm(request.GET)
     year = form.year_or(timezone.localdate())
     cal = WorkCalendar()
-    months = [{"month": m, "deadline": cal.last_workday_of_month(year, m)} for m in range(1, 13)]
+    months = month_deadlines(year, cal)
     return render(request, "reporting/calendar.html", {
         "year": year, "months": months, "source": SOURCE_LABELS[cal.source(year)], "warnings": cal.warnings,
         "entered": CalendarYear.objects.order_by("-year"), "may_manage": access.may(request.user, "manage")})

@@ -19,10 +19,10 @@ def test_office_sees_each_units_compliance_and_the_demo_units_figures(live_serve
     assert page.locator("[data-testid=compliance-unit]").count() == 29
     yexian = page.locator("[data-testid=compliance-unit][data-unit=叶县]")
     assert yexian.get_attribute("data-status") == "breach"
-    assert yexian.locator("[data-testid=per-member]").inner_text() == "1800.00"
+    assert yexian.locator("[data-testid=per-member]").inner_text() == "1,800.00"  # 元 grouped by thousands
     assert yexian.locator("[data-testid=holiday-status]").inner_text() == "未超上限"
     wugang = page.locator("[data-testid=compliance-unit][data-unit=舞钢市]")
-    assert wugang.locator("[data-testid=per-member]").inner_text() == "2000.00"
+    assert wugang.locator("[data-testid=per-member]").inner_text() == "2,000.00"
     assert page.inner_text("[data-testid=breach-count]") == "2"
     assert page.inner_text("[data-testid=missing-count]") == "27"
     assert "金额单位：元" in page.inner_text("main")

@@ -40,7 +40,7 @@ def test_compliance_page_labels_units_of_figures_and_shows_statuses(people, clie
     login(client, people.admin)
     html = client.get(reverse("policy:compliance") + YEAR).content.decode()
     assert "支出（元）" in html and "比例（%）" in html and "人均（元）" in html and "会员人数（人）" in html
-    assert "2300.00" in html and "使用额外额度" in html and "20.00" in html
+    assert "2,300.00" in html and "使用额外额度" in html and "20.00" in html  # 元 grouped by thousands
     assert "豫工发电〔2020〕17号" in html and html.count('data-testid="compliance-unit"') == 29
 
 
@@ -91,7 +91,7 @@ def test_a_reporter_enters_its_units_spending_in_yuan_exactly(people, client):
     assert record.history.first().history_user == people.reporter
     assert people.unit.member_counts.get(year=2020).count == 90
     html = client.get(reverse("policy:spending")).content.decode()
-    assert "12000.50" in html and "已保存" in html
+    assert "12,000.50" in html and "已保存" in html
 
 
 def test_entering_the_same_period_again_corrects_it_and_keeps_the_old_figures(people, client):

@@ -1,5 +1,7 @@
 """Template filters for money and quantities: the display rounding happens here, once."""
 
+from decimal import Decimal, InvalidOperation
+
 from django import template
 
 from fupin.core.money import tons_display, wan_display
@@ -15,3 +17,14 @@ def wan(fen):
 @register.filter
 def tons(grams):
     return tons_display(grams) or ""
+
+
+@register.filter
+def yuan(text):
+    """A 元 figure as pages show it, 12345.67 → 12,345.67 (the places kept as given; JSON and 万元 stay plain)."""
+    if text is None or text == "":
+        return text
+    try:
+        return format(Decimal(str(text)), ",f")
+    except InvalidOperation:
+        return text

@@ -31,7 +31,8 @@ class Command(FupinCommand):
         deadline.add_argument("period", help="期间，YYYY-MM 或 YYYY-MM:YYYY-MM")
         deadline.add_argument("--rule", choices=[r.value for r in DeadlineRule],
                               help="截止规则；缺省用市总为该期间设置的轮次，没有则为当月最后一个工作日")
-        deadline.add_argument("--n", type=int, help="规则 workdays_after：月末后第几个工作日")
+        deadline.add_argument("--n", type=int, help="规则 workdays_after：月末后第几个工作日；"
+                                                    "规则 day_of_month：每月第几日（遇休息日提前）")
         deadline.add_argument("--date", help="规则 fixed：指定的截止日期 YYYY-MM-DD")
         show = sub.add_parser("show", help="列出一年各月的截止日期和日历来源")
         show.add_argument("year", type=int)
@@ -51,7 +52,8 @@ class Command(FupinCommand):
         round_ = round_for(period)
         if options["rule"]:
             round_ = Round(first_month=period.first, last_month=period.last, rule=options["rule"],
-                           workdays_after=options["n"], fixed_date=_date(options["date"]) if options["date"] else None)
+                           workdays_after=options["n"], day_of_month=options["n"],
+                           fixed_date=_date(options["date"]) if options["date"] else None)
         calendar = WorkCalendar()
         deadline = round_deadline(round_, calendar)
         self._warn(calendar)
