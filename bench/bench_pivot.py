@@ -9,15 +9,22 @@ generated once in DuckDB and copied in bulk (executemany on SQLite, COPY on Post
 with `rollup_rebuild()`. Timed, through the same `insights.aggregates.aggregate` the pages call:
   - pivot: city × channel over the year (money, lines, excluded), and
   - county month: one county's month by channel,
-against DuckDB running the same GROUP BYs over the in-memory lines. Goal: pivot ≤ 0.2× DuckDB's time, the county's
-month under 5 ms. A plain GROUP BY over the lines (no rollup) is timed once as well, for scale.
-Each database runs in its own process (Django's settings are per process). PostgreSQL uses its own database
-(`--pg-url`, default fupin_bench), dropped and created afresh.
+  - pivot right after a write: one line's amount changed through the ORM (the rollup's deltas run in the
+    writer's transaction), then the same pivot read, and
+  - the home page and the dashboard, whole requests through Django's test client,
+against DuckDB running the same GROUP BYs over the in-memory lines. Each measurement and its reference are
+interleaved (ours, DuckDB's, ours, …) and the medians compared. Goals: pivot and pivot-after-write ≤ 0.2× DuckDB's
+scan, the county's month under 5 ms, home and dashboard under 200 ms. A plain GROUP BY over the lines (no rollup)
+is timed once as well, for scale.
+Each database runs in its own process (Django's settings are per process). Each run creates its own databases
+under unique names (a temporary SQLite file; a PostgreSQL database `fupin_bench_pivot_<pid>_<random>` on
+`--pg-server`) and drops only those.
 """
 
 import argparse
 import json
 import os
+import secrets
 import statistics
 import subprocess
 import sys
@@ -202,14 +209,20 @@ def plain_group_by(connection) -> dict:
 # ---- timing ----------------------------------------------------------------------------------------------
 
 
-def timed(fn, repeat: int) -> tuple[float, object]:
-    result = fn()  # warm
-    times = []
+def interleaved(pairs: dict, repeat: int, before=None) -> dict[str, float]:
+    """Median seconds of each callable, run in turn (a, b, a, b, …) after one warm-up each; `before` runs
+    untimed ahead of each round (the write a "read after a write" follows)."""
+    for fn in pairs.values():
+        fn()
+    times: dict[str, list[float]] = {name: [] for name in pairs}
     for _ in range(repeat):
-        start = time.perf_counter()
-        result = fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), result
+        for name, fn in pairs.items():
+            if before is not None and name in before:
+                before[name]()
+            start = time.perf_counter()
+            fn()
+            times[name].append(time.perf_counter() - start)
+    return {name: statistics.median(t) for name, t in times.items()}
 
 
 def worker(args) -> dict:
@@ -253,40 +266,102 @@ def worker(args) -> dict:
     def county_month():
         return ag.aggregate(root=county, period=june, by=("channel",)).cells
 
-    out["pivot_s"], cells = timed(pivot, args.repeat)
-    out["county_month_s"], month_cells = timed(county_month, args.repeat * 4)
-    out["duck_pivot_s"], duck = timed(lambda: duck_pivot(con), args.repeat)
-    out["duck_county_month_s"], duck_month = timed(lambda: duck_county_month(con, county.pk), args.repeat * 4)
+    cells, duck = pivot(), duck_pivot(con)  # the answers compared below, before any write
+    month_cells, duck_month = county_month(), duck_county_month(con, county.pk)
     start = time.perf_counter()
     plain = plain_group_by(connection)
     out["plain_group_by_s"] = time.perf_counter() - start
+    medians = interleaved({"pivot_s": pivot, "duck_pivot_s": lambda: duck_pivot(con)}, args.repeat)
+    medians |= interleaved({"county_month_s": county_month,
+                            "duck_county_month_s": lambda: duck_county_month(con, county.pk)}, args.repeat * 4)
+    out.update(medians)
+
+    # A read right after a write: each round changes one counted line's amount (the deltas go to the rollup in
+    # the writer's transaction), then reads the pivot. The read writes nothing.
+    from django.db import transaction
+    from django.test.utils import CaptureQueriesContext
+
+    from fupin.reporting.models import PurchaseLine
+
+    targets = list(PurchaseLine.objects.filter(submission__status="approved", excluded=False)
+                   .order_by("pk")[: args.repeat + 1])
+    writes: list[float] = []
+
+    def write():
+        line = targets.pop()
+        start = time.perf_counter()
+        with transaction.atomic():
+            line.amount_fen += 100
+            line.save(update_fields=["amount_fen"])
+        writes.append(time.perf_counter() - start)
+
+    after = interleaved({"pivot_after_write_s": pivot, "duck_scan_s": lambda: duck_pivot(con)}, args.repeat,
+                        before={"pivot_after_write_s": write})
+    out.update(after)
+    out["write_s"] = statistics.median(writes) if writes else None
+    with CaptureQueriesContext(connection) as ctx:
+        pivot()
+    out["read_writes"] = sum(q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
+                             for q in ctx.captured_queries)
+    out["pivot_after_write_ratio"] = out["pivot_after_write_s"] / out["duck_scan_s"]
+
+    # The home page and the dashboard, whole requests, for the office's administrator (sees everything).
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    admin = get_user_model().objects.create_superuser("bench_admin", "bench@example.invalid", "x")
+    client = Client()
+    client.force_login(admin)
+
+    def page(url):
+        def get():
+            response = client.get(url)
+            assert response.status_code == 200, (url, response.status_code)
+            out.setdefault("page_bytes", {})[url] = len(response.content)
+        return get
+
+    period = f"{YEAR}-01:{YEAR}-12"
+    out.update(interleaved({"home_s": page(f"/?period={period}"), "dashboard_s": page(f"/insights/?period={period}"),
+                            "duck_home_ref_s": lambda: duck_pivot(con)}, max(3, args.repeat // 2)))
     # The same answers three ways.
     ours = {(k[0], k[1]): (f.amount_fen, f.lines, f.excluded_fen) for k, f in cells.items()}
     theirs = {(c, ch): (a or 0, n or 0, x or 0) for c, ch, a, n, x in duck}
     assert ours == theirs, "rollup and DuckDB disagree"
     assert plain == {k: v[0] for k, v in ours.items() if v[0]}, "rollup and a plain GROUP BY disagree"
     assert {k[0]: f.amount_fen for k, f in month_cells.items()} == {ch: a or 0 for ch, a in duck_month}
+    after_writes = ag.aggregate(root=root, period=year, by=("unit", "channel"), source="lines").cells
+    assert pivot() == after_writes, "the rollup after the writes differs from the lines"
     out["pivot_ratio"] = out["pivot_s"] / out["duck_pivot_s"]
     return out
 
 
-def prepare_database(db: str, args) -> dict:
+def prepare_database(db: str, args) -> tuple[dict, object]:
+    """A database of this run's own (unique name) and the function that drops it, and only it."""
     env = dict(os.environ)
+    tag = f"{os.getpid()}_{secrets.token_hex(3)}"
     if db == "sqlite":
-        path = Path(args.sqlite_path)
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-        env["DATABASE_URL"] = f"sqlite:///{path}"
-    else:
-        import psycopg
+        folder = Path(tempfile.mkdtemp(prefix=f"fupin_bench_pivot_{tag}_"))
+        env["DATABASE_URL"] = f"sqlite:///{folder / 'bench.sqlite3'}"
 
-        url = args.pg_url
-        name = url.rsplit("/", 1)[1]
-        with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            admin.execute(f'CREATE DATABASE "{name}"')
-        env["DATABASE_URL"] = url
-    return env
+        def drop():
+            for child in folder.iterdir():
+                child.unlink()
+            folder.rmdir()
+        return env, drop
+    import psycopg
+
+    server = args.pg_server.rstrip("/")
+    name = f"fupin_bench_pivot_{tag}"
+    with psycopg.connect(server + "/postgres", autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    env["DATABASE_URL"] = f"{server}/{name}"
+
+    def drop():
+        with psycopg.connect(server + "/postgres", autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    return env, drop
 
 
 def report(results: list[dict]) -> None:
@@ -301,6 +376,13 @@ def report(results: list[dict]) -> None:
               f"{'OK' if r['county_month_s'] < 0.005 else 'MISSED'}")
         print(f"  plain GROUP BY over lines  {r['plain_group_by_s'] * 1000:8.1f} ms   "
               f"(×{r['plain_group_by_s'] / r['duck_pivot_s']:.1f} DuckDB)")
+        ratio = r["pivot_after_write_ratio"]
+        print(f"  pivot right after a write  {r['pivot_after_write_s'] * 1000:8.1f} ms   DuckDB "
+              f"{r['duck_scan_s'] * 1000:8.1f} ms   ratio {ratio:.3f}  (goal ≤ 0.2)   {'OK' if ratio <= 0.2 else 'MISSED'}"
+              f"   (the write itself {r['write_s'] * 1000:.1f} ms; the read ran {r['read_writes']} writes)")
+        for name, label in (("home_s", "home page"), ("dashboard_s", "dashboard")):
+            print(f"  {label:<26} {r[name] * 1000:8.1f} ms   (goal < 200 ms)   {'OK' if r[name] < 0.2 else 'MISSED'}"
+                  f"   DuckDB's scan {r['duck_home_ref_s'] * 1000:.1f} ms")
 
 
 def main() -> None:
@@ -308,9 +390,8 @@ def main() -> None:
     parser.add_argument("--scale", type=float, default=1.0, help="1 = 100,000 grassroots units (6M lines)")
     parser.add_argument("--db", choices=("sqlite", "postgres", "both"), default="both")
     parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--sqlite-path", default=str(Path(tempfile.gettempdir()) / "fupin_bench_pivot.sqlite3"))
-    parser.add_argument("--pg-url", default=os.environ.get("BENCH_PG_URL",
-                                                           "postgres://postgres@127.0.0.1:5432/fupin_bench"))
+    parser.add_argument("--pg-server", default=os.environ.get("BENCH_PG_SERVER", "postgres://postgres@127.0.0.1:5432"),
+                        help="PostgreSQL server (no database name): the run creates and drops its own database")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--json", action="store_true", help="print the measurements as JSON")
     args = parser.parse_args()
@@ -319,9 +400,12 @@ def main() -> None:
         return
     results = []
     for db in (("sqlite", "postgres") if args.db == "both" else (args.db,)):
-        env = prepare_database(db, args)
-        cmd = [sys.executable, __file__, "--worker", "--scale", str(args.scale), "--repeat", str(args.repeat)]
-        done = subprocess.run(cmd, env=env, cwd=ROOT, capture_output=True, text=True, check=False)
+        env, drop = prepare_database(db, args)
+        try:
+            cmd = [sys.executable, __file__, "--worker", "--scale", str(args.scale), "--repeat", str(args.repeat)]
+            done = subprocess.run(cmd, env=env, cwd=ROOT, capture_output=True, text=True, check=False)
+        finally:
+            drop()
         if done.returncode:
             sys.stderr.write(done.stderr)
             sys.exit(f"{db}: benchmark failed")

@@ -21,10 +21,11 @@ def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] in REFUSED:
         sys.stderr.write(f"错误：{REFUSED[sys.argv[1]]}\n")
         sys.exit(1)
-    from django.core.management import execute_from_command_line
+    from fupin.core.argparse_cn import chinese_argparse, management_utility
 
+    chinese_argparse()  # usage and argument errors in Chinese, before any parser is made
     try:
-        execute_from_command_line(sys.argv)
+        management_utility(sys.argv).execute()
     except KeyboardInterrupt:
         sys.stderr.write("已中断。\n")
         sys.exit(130)

@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "fupin.publishing",
     "fupin.policy",
     "fupin.site",
+    "fupin.api",
+    "ninja",  # the API's interactive page (Swagger UI), served from the package: no CDN
     # After fupin's apps: its history-purging commands are then shadowed by fupin.reporting's refusals
     # (Django takes a command from the first app in this list that has it).
     "simple_history",
@@ -74,6 +76,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "fupin.site.middleware.PasswordChangeRequiredMiddleware",  # an initial password is changed before anything else
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "fupin.site.errors.TransientFailureMiddleware",

@@ -4,6 +4,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from fupin.api import views as api_views
+from fupin.api.api import api
 from fupin.insights import views as insights_views
 from fupin.site import health
 from fupin.site import views as site_views
@@ -24,6 +26,10 @@ urlpatterns = [
     path("policy/", include("fupin.policy.urls")),
     path("import/", include("fupin.ingest.urls")),
     path("quality/", include("fupin.quality.urls")),
+    path("units/", include("fupin.units.urls")),
+    path("api/v1/", api.urls),
+    path("api/tokens/", api_views.tokens, name="api_tokens"),
+    path("api/tokens/<int:token_id>/revoke/", api_views.token_revoke, name="api_token_revoke"),
     path("admin/", admin.site.urls),
 ]
 

@@ -49,3 +49,23 @@ def submission_make(unit: Unit, period: str = "2020-11", *, amounts=("1.5",), st
     lines = [LineInput(amount_fen=wan_to_fen(a), source_text="农户", channel_code="FARM", method_text="线下",
                        method="线下", product="小米") for a in amounts]
     return submission_create(unit=unit, period=Period.parse(period), lines=lines, by=by, status=status, **kw)
+
+
+def roster_xlsx(path, rows, *, header=("单位", "姓名", "手机", "邮箱", "角色"), title: str | None = None):
+    """A roster as the office keeps one in Excel: an optional title row above the header, numbers typed as numbers."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "人员名单"
+    if title:
+        sheet.append([title])
+    sheet.append(list(header))
+    for row in rows:
+        sheet.append(list(row))
+    for cells in sheet.iter_rows():
+        for cell in cells:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # text as typed ('=… in Excel), never a formula
+    book.save(path)
+    return path

@@ -7,10 +7,11 @@ with = + - @ tab or CR gets a leading single quote, as OWASP recommends. Figures
 Nothing outside this module imports xlsxwriter or csv's writers (a test walks the package to hold that).
 """
 
+import codecs
 import csv
 import io
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -32,6 +33,14 @@ def workbook(buffer: io.BytesIO) -> xlsxwriter.Workbook:
     """An in-memory workbook that keeps every string a string, whichever write method is called."""
     return xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
                                         "strings_to_numbers": False})
+
+
+def workbook_streamed(target) -> xlsxwriter.Workbook:
+    """A workbook for a large export: rows go to temporary files as they are written (constant_memory), so memory
+    stays the same whatever the number of rows; `target` is a file name or a binary file object. Rows must be
+    written in order, top to bottom."""
+    return xlsxwriter.Workbook(target, {"constant_memory": True, "strings_to_formulas": False,
+                                        "strings_to_urls": False, "strings_to_numbers": False})
 
 
 def _number(value: Number) -> float:
@@ -94,6 +103,47 @@ def csv_bytes(rows: Iterable[Iterable[str | Number | None]], *, encoding: str = 
     return out.getvalue().encode(codec)
 
 
+class _Line:
+    """csv.writer's file: holds the one row just written."""
+
+    def __init__(self):
+        self.text = ""
+
+    def write(self, text: str) -> None:
+        self.text += text
+
+
+def csv_stream(rows: Iterable[Iterable[str | Number | None]], *, encoding: str = "utf-8",
+               rows_per_chunk: int = 500) -> Iterator[bytes]:
+    """csv_bytes for a large export: the same cells, yielded as encoded chunks of rows (the BOM first for UTF-8),
+    so a download of any size holds one chunk in memory. A GBK export raises UserError at the first text GBK
+    cannot hold: check the texts before the response starts (gbk_check), a streamed download cannot be undone."""
+    codec = CSV_ENCODINGS[encoding]
+    line = _Line()
+    writer = csv.writer(line, quoting=csv.QUOTE_NONNUMERIC, lineterminator="\r\n")
+    if codec == "utf-8-sig":
+        yield codecs.BOM_UTF8
+        codec = "utf-8"
+    parts: list[str] = []
+    for r, row in enumerate(rows, start=1):
+        cells = [csv_cell(value) for value in row]
+        if codec == "gbk":
+            _check_gbk(cells, r)
+        writer.writerow(cells)
+        parts.append(line.text)
+        line.text = ""
+        if len(parts) >= rows_per_chunk:
+            yield "".join(parts).encode(codec)
+            parts = []
+    if parts:
+        yield "".join(parts).encode(codec)
+
+
+def gbk_check(row: Iterable[str | Number | None], number: int) -> None:
+    """UserError naming row `number`'s first cell that GBK cannot hold (as csv_bytes would name it)."""
+    _check_gbk([csv_cell(value) for value in row], number)
+
+
 def _check_gbk(cells: list, row: int) -> None:
     for c, value in enumerate(cells, start=1):
         if isinstance(value, str):
@@ -117,6 +167,19 @@ class Output:
 
 def json_output(data, default_name: str) -> Output:
     return Output(json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8") + b"\n", default_name, False)
+
+
+def write_chunks(chunks: Iterable[bytes], path: str) -> str:
+    """A streamed export's bytes (csv_stream) to the file named with -o, a chunk at a time."""
+    target = Path(path)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with target.open("wb") as out:
+            for chunk in chunks:
+                out.write(chunk)
+    except OSError as exc:
+        raise UserError(f"无法写入文件 {target}：{exc.strerror}") from None
+    return str(target)
 
 
 def write_file(output: Output, path: str | None) -> str:

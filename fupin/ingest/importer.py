@@ -1,7 +1,9 @@
 """One file through the whole import: read, find the layout, turn rows into purchase lines, store — all or
-nothing. Rows stream from the reader; in a long file each unit's lines go to the ledger when its group ends, inside
-one transaction that is rolled back if any row had an error. Memory is bounded by the largest unit's lines, not
-the file, and a small file never holds the database's write lock while it is being read."""
+nothing. Rows stream from the reader and are checked as they come; the checked lines are kept per unit (a line is a
+few hundred bytes, the reader's sheet is larger) and each unit's report is stored once, when the file has been read,
+inside one transaction that is rolled back if anything was refused. So a file whose units' rows are interleaved (an
+export sorted by date) costs what the same rows sorted by unit cost, and no file holds the database's write lock
+while it is being read."""
 
 from contextlib import ExitStack
 from dataclasses import dataclass, field
@@ -27,13 +29,12 @@ from fupin.ingest.messages import Issue, ReadError
 from fupin.ingest.readers import read_document
 from fupin.ingest.report import ImportReport, UnitSummary
 from fupin.ingest.values import CellError, cell_text, is_blank, parse_amount
-from fupin.reporting.models import PurchaseLine, Submission
+from fupin.reporting.models import Submission
 from fupin.reporting.services import LineInput, ensure_unit_may_change, submission_create
-from fupin.reporting.validation import ERROR, LineValidator
+from fupin.reporting.validation import ERROR
 from fupin.units.models import Unit, UnitKind
 from fupin.units.selectors import root_unit
 
-CHUNK = 2000  # lines held before finished units are handed to the ledger
 LINE_FIELDS = ("product", "source", "method", "date", "quantity", "amount")
 TEXT_LIMITS = {"product": 200, "source": 200, "method": 50, "date": 50, "note": 500, "explanation": 5000}
 
@@ -61,8 +62,7 @@ class _Group:
 @dataclass
 class _Stored:
     unit: object
-    submission: object = None
-    pending: list = field(default_factory=list)
+    pending: list = field(default_factory=list)  # the unit's checked lines, in file order
 
 
 def import_bytes(data: bytes, *, name: str, options: ImportOptions, context: ImportContext) -> ImportReport:
@@ -104,11 +104,10 @@ class _FileImport:
         self.group: _Group | None = None
         self.total: tuple | None = None  # (value, row) of the 合计 row
         self.after_total = False
-        self.stored: dict = {}  # unit pk → _Stored
-        self.pending = 0
+        self.stored: dict = {}  # unit pk → _Stored, in the order the file first names them
         self.stack: ExitStack | None = None
         self.in_transaction = False
-        self.validator = LineValidator(period=options.period)
+        self.validator = context.validator(options.period)
 
     # The pass over the rows ---------------------------------------------------------------------------------
 
@@ -211,7 +210,8 @@ class _FileImport:
     def _summary(self, group: _Group) -> None:
         if group.unit is not None:
             name = group.unit.display_name
-            self.report.units.setdefault(name, UnitSummary(name, group.first_row))
+            if name not in self.report.units:  # a file in date order names its units on every row
+                self.report.units[name] = UnitSummary(name, group.first_row)
 
     def _end_group(self) -> None:
         group, self.group = self.group, None
@@ -226,7 +226,6 @@ class _FileImport:
             summary = self.report.units.get(group.unit.display_name)
             if summary is not None and summary.lines == 0:
                 del self.report.units[group.unit.display_name]
-        self._group_ended()
 
     def _check_total(self) -> None:
         if self.total is not None:
@@ -370,57 +369,41 @@ class _FileImport:
         if state is None:
             state = self.stored[key] = _Stored(unit)
         state.pending.append(line)
-        self.pending += 1
 
-    def _group_ended(self) -> None:
-        """A long file hands each finished unit's lines over at the end of its group, so that what is held in
-        memory is one unit's lines, not the file's. (The ledger takes a unit's lines in one call: it records
-        the submitted version's totals.)"""
-        if self.pending >= CHUNK and self.report.ok and not self.options.dry_run:
-            self._flush()
-
-    def _flush(self) -> None:
-        if not self.in_transaction:
-            self.stack.enter_context(transaction.atomic())
-            self.in_transaction = True
+    def _store_all(self) -> None:
+        """Each unit's report once, whole, wherever in the file its rows were (the ledger takes a unit's lines in
+        one call: it records the submitted version's totals)."""
+        self.stack.enter_context(transaction.atomic())
+        self.in_transaction = True
         for state in self.stored.values():
-            if not state.pending or not self.report.ok:
-                continue
+            if not self.report.ok:
+                break
             try:
                 self._store_unit(state)
             except UserError as exc:
                 self.report.error(Issue(msg.REFUSED_BY_LEDGER.format(reason=exc.message),
                                         unit=getattr(state.unit, "display_name", None)))
             state.pending = []
-        self.pending = 0
 
     def _store_unit(self, state: _Stored) -> None:
         options = self.options
         if isinstance(state.unit, _NewUnit):
             state.unit = _create_unit(state.unit, by=options.by)
             self.context.remember_unit(state.unit.short_name, state.unit)
-        lines = state.pending
-        if state.submission is not None:
-            # The unit comes back further down a long file: its report is stored again, whole.
-            lines = [*map(_line_input, state.submission.lines.order_by("position", "pk")), *lines]
         elif options.user is not None:
             existing = Submission.objects.filter(unit=state.unit, first_month=options.period.first,
                                                  last_month=options.period.last).first()
             if existing is not None:
                 ensure_unit_may_change(existing, options.user)  # a reporter may not replace what awaits review
-        state.submission = submission_create(unit=state.unit, period=options.period, lines=lines, by=options.by,
-                                             status=options.status, replace=True)
+        submission_create(unit=state.unit, period=options.period, lines=state.pending, by=options.by,
+                          status=options.status, replace=True)
 
     def _finish(self) -> None:
         if self.report.ok and not self.options.dry_run:
-            self._flush()
+            self._store_all()
         if self.in_transaction and not self.report.ok:
             transaction.set_rollback(True)
         self.report.stored = self.in_transaction and self.report.ok
-
-
-def _line_input(line: PurchaseLine) -> LineInput:
-    return LineInput(**{name: getattr(line, name) for name in LineInput.__dataclass_fields__ if name != "extra"})
 
 
 def _create_unit(new: _NewUnit, *, by) -> Unit:

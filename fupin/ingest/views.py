@@ -16,10 +16,9 @@ from fupin.ingest import services
 from fupin.ingest.forms import TemplateForm, UploadForm
 from fupin.ingest.limits import MB, ReadLimits
 from fupin.ingest.models import JobStatus
-from fupin.ingest.selectors import importable_units, job_for_user_or_404, jobs_for
+from fupin.ingest.selectors import importable_units, job_for_user_or_404, jobs_for, period_to_fill
 from fupin.ingest.template_xlsx import template_xlsx
 from fupin.reporting.quota import quota_text
-from fupin.reporting.selectors import default_period
 from fupin.units import access
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -29,7 +28,8 @@ NO_UNITS = "您没有可以上报数据的单位"
 def _forms(request, *, upload_form=None):
     units = importable_units(request.user)
     office = access.is_office_admin(request.user)
-    initial = {"period": str(default_period())}
+    # the period the first unit offered most likely fills now, not the latest reported one (issue 15)
+    initial = {"period": str(period_to_fill(units.first()))}
     return (TemplateForm(units=units, initial=initial),
             upload_form or UploadForm(units=units, office=office, initial=initial), office, units)
 
@@ -49,7 +49,10 @@ def index(request):
 @login_required
 @require_GET
 def template_download(request):
-    form = TemplateForm(request.GET, units=importable_units(request.user))
+    data = request.GET.copy()
+    if not data.get("period") and (data.get("unit") or "").isdigit():
+        data["period"] = str(period_to_fill(importable_units(request.user).filter(pk=data["unit"]).first()))
+    form = TemplateForm(data, units=importable_units(request.user))
     if not form.is_valid():
         raise PermissionDenied("；".join(e for errors in form.errors.values() for e in errors))
     unit, period = form.cleaned_data["unit"], form.cleaned_data["period"]

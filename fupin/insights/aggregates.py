@@ -15,7 +15,7 @@ from django.db.models import Count, Q, Sum
 
 from fupin.core.periods import Period
 from fupin.insights.models import Rollup
-from fupin.insights.rollup import path_ids, rollup_depth, rollup_fresh
+from fupin.insights.rollup import path_ids, rollup_depth
 from fupin.quality.models import Channel
 from fupin.reporting.models import COUNTED_STATUSES, ConsumptionType, Method, PurchaseLine
 from fupin.units.models import Unit, UnitKind
@@ -249,8 +249,7 @@ def aggregate(*, root: Unit, period: Period, by=(), filters: Filters | None = No
     keep = _child_filter(filters, children, root)
     columns = [FILTER_FIELDS[d] for d in by if d in FILTER_FIELDS]
     rollup = source != "lines" and uses_rollup(root, by_child or keep is not None)
-    if rollup:
-        rollup_fresh()
+    if rollup:  # current: the rows change with the lines (rollup.py); a read never writes
         atoms = _from_rollup(root, period, filters, columns, keep, by_child or keep is not None, children,
                              "month" in by)
     else:

@@ -2,8 +2,10 @@
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 
-from django.db.models import Q
+from django.core.paginator import Page, Paginator
+from django.db.models import Exists, OuterRef, Q, Sum
 
 from fupin.core.periods import Period
 from fupin.insights.screened import is_merged
@@ -11,6 +13,8 @@ from fupin.reporting.models import COUNTED_STATUSES, PurchaseLine, Submission
 from fupin.units import access
 from fupin.units.models import Unit
 from fupin.units.selectors import reporting_units, root_unit
+
+OVERVIEW_PAGE_SIZE = 100  # units a page of the home table lists (a province has 2,000)
 
 
 @dataclass
@@ -32,8 +36,9 @@ class AttachmentUnit:
     lines: list[AttachmentLine] = field(default_factory=list)
     reported: bool = False
 
-    @property
+    @cached_property
     def subtotal_fen(self) -> int:
+        """Summed once, after the table is filled (the formats ask for it more than once a unit)."""
         return sum(line.amount_fen for line in self.lines)
 
 
@@ -47,11 +52,11 @@ class AttachmentTable:
     # Counted submissions that straddle the period's edge: they cannot be split by month, so they are left out.
     straddling: list[Submission] = field(default_factory=list)
 
-    @property
+    @cached_property
     def total_fen(self) -> int:
         return sum(u.subtotal_fen for u in self.units)
 
-    @property
+    @cached_property
     def line_count(self) -> int:
         return sum(len(u.lines) for u in self.units)
 
@@ -63,13 +68,95 @@ def system_name(root: Unit | None) -> str:
     return root.name.replace("总工会", "工会系统") if "总工会" in root.name else root.name
 
 
+def _table_units(period: Period, user, root: Unit):
+    from fupin.insights.models import SubmissionSum
+
+    # A retired unit stays in the tables of the periods it reported lines in (a counted submission has sums
+    # exactly when it has lines). Asked of the few retired units, not of every submission or line.
+    retired = list(Unit.objects.filter(root.subtree_q(), active=False).values_list("pk", flat=True))
+    also = list(Submission.objects.filter(
+        Exists(SubmissionSum.objects.filter(submission_id=OuterRef("pk"))), unit_id__in=retired,
+        status__in=COUNTED_STATUSES, first_month__gte=period.first, last_month__lte=period.last)
+        .values_list("unit_id", flat=True).distinct()) if retired else []
+    units = reporting_units(root, also=also)
+    if user is not None:
+        units = units.filter(access.visible_units_q(user))
+    return units
+
+
+@dataclass
+class UnitSubtotal:
+    unit: Unit
+    lines: int = 0
+    subtotal_fen: int = 0
+    reported: bool = False
+
+
+@dataclass
+class AttachmentOverview:
+    """The attachment table without its lines, one page of units at a time: what the home page shows."""
+
+    period: Period
+    title: str
+    units: list[UnitSubtotal]  # the page's
+    page: Page
+    unit_count: int = 0
+    reported_count: int = 0
+    total_fen: int = 0
+    line_count: int = 0
+
+
+def _sums_by_unit(period: Period, units) -> dict[int, tuple[int, int]]:
+    """unit id → (amount, lines) of the counted lines the attachment table lists, from the submissions' sums."""
+    from fupin.insights.models import SubmissionSum
+
+    rows = (SubmissionSum.objects.filter(submission__status__in=COUNTED_STATUSES,
+                                         submission__first_month__gte=period.first,
+                                         submission__last_month__lte=period.last, submission__unit__in=units)
+            .values_list("submission__unit_id").annotate(a=Sum("amount_fen"), n=Sum("line_count")).order_by())
+    return {unit_id: (a, n) for unit_id, a, n in rows}
+
+
+def _totals(period: Period, user, root: Unit, units) -> tuple[int, int]:
+    """The table's total and line count. Seen whole, from the root's rollup rows less its own lines (the table
+    lists the units below it); a part of the tree, from its units' submission sums."""
+    from fupin.insights import aggregates as ag
+
+    if (user is None or access.can_view(user, root)) and ag.uses_rollup(root, False):
+        whole = ag.aggregate(root=root, period=period).total
+        own = _sums_by_unit(period, [root.pk]).get(root.pk, (0, 0))
+        return whole.amount_fen - own[0], whole.lines - own[1]
+    sums = _sums_by_unit(period, units.values("pk")).values()
+    return sum(a for a, _ in sums), sum(n for _, n in sums)
+
+
+def attachment_overview(*, period: Period, user=None, root: Unit | None = None, page=None,
+                        size: int = OVERVIEW_PAGE_SIZE) -> AttachmentOverview:
+    """Each unit's line count and subtotal as the attachment table has them, for one page of units, and the
+    totals: a fixed number of queries over rollup rows and submission sums (kept at write), never the lines."""
+    root = root or root_unit()
+    units = _table_units(period, user, root)
+    paged = Paginator(units, size).get_page(page)
+    rows = [UnitSubtotal(unit=u) for u in paged]
+    sums = _sums_by_unit(period, [r.unit.pk for r in rows])
+    within = dict(status__in=COUNTED_STATUSES, first_month__gte=period.first, last_month__lte=period.last)
+    reported = set(Submission.objects.filter(unit__in=[r.unit.pk for r in rows], **within)
+                   .values_list("unit_id", flat=True))
+    for row in rows:
+        row.subtotal_fen, row.lines = sums.get(row.unit.pk, (0, 0))
+        row.reported = row.unit.pk in reported
+    total, lines = _totals(period, user, root, units)
+    return AttachmentOverview(
+        period=period, title=f"{system_name(root)}{period.label()}消费扶贫统计", units=rows, page=paged,
+        unit_count=paged.paginator.count, total_fen=total, line_count=lines,
+        reported_count=Submission.objects.filter(unit__in=units.values("pk"), **within)
+        .values("unit_id").distinct().order_by().count())
+
+
 def attachment_table(*, period: Period, user=None, root: Unit | None = None) -> AttachmentTable:
     """Lines of counted submissions lying within `period`, for the units `user` may see (all, without a user)."""
     root = root or root_unit()
-    units = reporting_units(root)
-    if user is not None:
-        units = units.filter(access.visible_units_q(user))
-    rows = {u.pk: AttachmentUnit(unit=u) for u in units}
+    rows = {u.pk: AttachmentUnit(unit=u) for u in _table_units(period, user, root)}
     within = Q(submission__first_month__gte=period.first, submission__last_month__lte=period.last,
                submission__status__in=COUNTED_STATUSES, submission__unit__in=list(rows))
     lines = (PurchaseLine.objects.filter(within)

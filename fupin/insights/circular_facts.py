@@ -11,6 +11,7 @@ from fupin.core.periods import Period
 from fupin.insights import aggregates as ag
 from fupin.insights.attachment import system_name
 from fupin.insights.screened import Screened, screened
+from fupin.insights.year_on_year import YearOnYear, year_on_year
 from fupin.policy.amounts import per_member_yuan_text
 from fupin.policy.compliance import HolidayStatus, ShareStatus, compliance_report
 from fupin.quality.checks import findings_for_period
@@ -92,6 +93,7 @@ class CircularFacts:
     kinds_missing: dict[str, list[Unit]] = field(default_factory=dict)  # kind → reporting units without it
     kinds: list[str] = field(default_factory=list)
     policy: PolicyFacts | None = None  # None for a period across New Year (the rules are yearly) or without rules
+    year_on_year: YearOnYear | None = None  # the total against the same months last year; .exists: any data then
 
     @property
     def late_units(self) -> list[Unit]:
@@ -195,4 +197,5 @@ def circular_facts(*, period: Period, user=None, root: Unit | None = None) -> Ci
     facts.kinds_missing = _kinds_missing(period, [r.unit.pk for r in ranking if r.lines and r.unit])
     facts.kinds = [str(k) for k in EXPECTED_KINDS]
     facts.policy = policy_facts(period, user, root)
+    facts.year_on_year = year_on_year(root=root, period=period, amount_fen=summary.total.amount_fen)
     return facts

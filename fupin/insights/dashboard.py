@@ -6,6 +6,7 @@ from fupin.core.money import wan_display
 from fupin.core.periods import Period
 from fupin.insights import aggregates as ag
 from fupin.insights.screened import Screened, screened
+from fupin.insights.year_on_year import YearOnYear, year_on_year
 from fupin.reporting.timeliness import round_timeliness
 from fupin.units.models import Unit
 
@@ -24,6 +25,8 @@ class Dashboard:
     timeliness: object
     year_to_date: ag.Summary | None = None
     month_on_month: ag.MonthOnMonth | None = None
+    year_on_year: YearOnYear | None = None  # always set by dashboard(); .exists says whether last year has data
+    year_to_date_on_year: YearOnYear | None = None  # 本年累计同比, beside 本年累计 (a month's dashboard)
     charts: dict = field(default_factory=dict)
     screened: Screened = field(default_factory=Screened)  # 已剔除 (not consumption) apart from merged duplicates
 
@@ -49,9 +52,12 @@ def dashboard(*, root: Unit, period: Period, user) -> Dashboard:
     board.screened = screened(root=root, period=period)
     if period.first == period.last:
         board.year_to_date = ag.summary(root=root, period=ag.year_to_date(period.last))
+        board.year_to_date_on_year = year_on_year(root=root, period=board.year_to_date.period,
+                                                  amount_fen=board.year_to_date.total.amount_fen)
         change = ag.month_on_month(root=root, month=period.last)
         # An empty month (or one after an empty month) has no 环比: "-100.0%" would read as a collapse.
         board.month_on_month = change if change.amount_fen and change.previous_fen else None
+    board.year_on_year = year_on_year(root=root, period=period, amount_fen=summary.total.amount_fen)
     board.charts = {
         "trend": _series(trend),
         "channels": _series(channels),
@@ -59,5 +65,6 @@ def dashboard(*, root: Unit, period: Period, user) -> Dashboard:
         "methods": _series(methods),
         "timeliness": {"labels": list(STATUS_LABELS.values()),
                        "values": [len(getattr(timeliness, s)) for s in STATUS_LABELS]},
+        "year_on_year": board.year_on_year.as_json(),  # not a chart: the page's 同比 for scripts reading the data
     }
     return board

@@ -8,6 +8,7 @@ enough to be summed from its lines when asked. See insights/rollup.py for how ro
 
 from django.db import models
 
+from fupin.reporting.models import Submission
 from fupin.units.models import Unit
 
 
@@ -42,12 +43,34 @@ class Rollup(models.Model):
         return f"{self.ancestor_id} {self.first_month:%Y-%m}:{self.last_month:%Y-%m} {self.channel_code}"
 
 
-class RollupDirty(models.Model):
-    """A unit's submission span whose lines or status changed since its ancestors' rows were last summed.
+class SubmissionSum(models.Model):
+    """What one counted submission adds to its ancestors' rollup rows, by channel × method × consumption type.
 
-    Written in the same transaction as the change (so a rolled-back change leaves no mark), consumed by
-    `rollup_flush`. `token` changes on every mark: the flush deletes a mark only if nobody re-marked it meanwhile.
+    The rollup's bottom layer: a change whose old figures are unknown (a status change, a bulk import, lines
+    replaced in SQL) re-sums the submission's lines once and applies the difference from these rows upwards.
+    A draft or returned submission has none.
     """
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="+")
+    channel_code = models.CharField(max_length=20, blank=True)
+    method = models.CharField(max_length=10, blank=True)
+    consumption_type = models.CharField(max_length=20, blank=True)
+    amount_fen = models.BigIntegerField(default=0)
+    line_count = models.BigIntegerField(default=0)
+    excluded_fen = models.BigIntegerField(default=0)
+    excluded_lines = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["submission", "channel_code", "method", "consumption_type"],
+                                               name="submission_sum_one_row_per_key")]
+
+    def __str__(self) -> str:
+        return f"{self.submission_id} {self.channel_code}"
+
+
+class RollupDirty(models.Model):
+    """Marks of the first rollup (summed by the first reader after a write). No longer written: rows change with
+    the lines now. `rollup_flush` still consumes marks left in an old database by rebuilding."""
 
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
     first_month = models.DateField()

@@ -1,23 +1,89 @@
-"""Mark the rollup dirty whenever the ledger changes. `reporting` never imports insights: we listen to Django's
-model signals on its models instead."""
+"""Keep the rollup current in the writer's transaction. `reporting` never imports insights: we listen to Django's
+model signals on its models (and to reporting's own signal for bulk writes) instead.
 
-from django.db.models.signals import post_delete, post_save
+A line's old figures are read just before it is saved (one query), so the change is applied as old → new.
+A submission's save re-sums that submission's lines once (its status decides whether they count; lines may
+have been replaced in SQL just before). A unit's move is seen while the stored paths are still the old ones.
+"""
+
+from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
-from fupin.insights.rollup import rollup_mark
+from fupin.insights import rollup
+from fupin.reporting import signals as reporting_signals
 from fupin.reporting.models import PurchaseLine, Submission
+from fupin.units.models import Unit
+
+LINE_STATE = ("submission_id", *rollup.KEY, "excluded", "amount_fen")
 
 
-@receiver(post_save, sender=Submission, dispatch_uid="insights_submission_saved")
-@receiver(post_delete, sender=Submission, dispatch_uid="insights_submission_deleted")
-def submission_changed(sender, instance: Submission, raw=False, **kwargs):
-    if not raw:
-        rollup_mark(instance.unit_id, instance.first_month, instance.last_month)
+def _state(line: PurchaseLine) -> tuple:
+    return tuple(getattr(line, name) for name in LINE_STATE)
+
+
+@receiver(pre_save, sender=PurchaseLine, dispatch_uid="insights_line_saving")
+def line_saving(sender, instance: PurchaseLine, raw=False, **kwargs):
+    instance._rollup_old = None
+    if not raw and instance.pk is not None and not instance._state.adding:
+        instance._rollup_old = PurchaseLine.objects.filter(pk=instance.pk).values_list(*LINE_STATE).first()
 
 
 @receiver(post_save, sender=PurchaseLine, dispatch_uid="insights_line_saved")
-@receiver(post_delete, sender=PurchaseLine, dispatch_uid="insights_line_deleted")
-def line_changed(sender, instance: PurchaseLine, raw=False, **kwargs):
+def line_saved(sender, instance: PurchaseLine, raw=False, created=False, **kwargs):
     if not raw:
-        submission = instance.submission  # cached by every service that changes a line
-        rollup_mark(submission.unit_id, submission.first_month, submission.last_month)
+        old = None if created else getattr(instance, "_rollup_old", None)
+        rollup.line_changed(old=old, new=_state(instance))
+
+
+@receiver(post_delete, sender=PurchaseLine, dispatch_uid="insights_line_deleted")
+def line_deleted(sender, instance: PurchaseLine, **kwargs):
+    rollup.line_changed(old=_state(instance), new=None)
+
+
+@receiver(pre_save, sender=Submission, dispatch_uid="insights_submission_saving")
+def submission_saving(sender, instance: Submission, raw=False, **kwargs):
+    instance._rollup_was = None
+    if not raw and instance.pk is not None and not instance._state.adding:
+        instance._rollup_was = (Submission.objects.filter(pk=instance.pk)
+                                .values_list("unit__path", "first_month", "last_month", "unit_id").first())
+
+
+@receiver(post_save, sender=Submission, dispatch_uid="insights_submission_saved")
+def submission_saved(sender, instance: Submission, raw=False, **kwargs):
+    if raw:
+        return
+    was = getattr(instance, "_rollup_was", None)
+    moved = was is not None and (was[3], was[1], was[2]) != (instance.unit_id, instance.first_month,
+                                                          instance.last_month)
+    rollup.submission_resync(instance.pk, moved_from=was[:3] if moved else None)
+
+
+def lines_bulk_written(sender, submission, **kwargs):
+    """Lines inserted, changed or removed in bulk (no per-line signal): re-sum the submission once."""
+    rollup.submission_resync(submission.pk)
+
+
+def lines_bulk_removing(sender, submission, **kwargs):
+    """All the report's lines are about to go in one DELETE: take their figures out first."""
+    rollup.submission_clear(submission.pk)
+
+
+reporting_signals.lines_bulk_added.connect(lines_bulk_written, dispatch_uid="insights_lines_bulk_added")
+reporting_signals.lines_bulk_removing.connect(lines_bulk_removing, dispatch_uid="insights_lines_bulk_removing")
+
+
+@receiver(pre_save, sender=Unit, dispatch_uid="insights_unit_saving")
+def unit_saving(sender, instance: Unit, raw=False, **kwargs):
+    instance._rollup_was = None
+    if not raw and instance.pk is not None and not instance._state.adding:
+        instance._rollup_was = Unit.objects.filter(pk=instance.pk).values_list("parent_id", "path").first()
+
+
+@receiver(post_save, sender=Unit, dispatch_uid="insights_unit_saved")
+def unit_saved(sender, instance: Unit, raw=False, **kwargs):
+    """Unit.save re-paths the subtree after this signal: the stored paths are still the old ones here."""
+    was = getattr(instance, "_rollup_was", None)
+    if raw or was is None or was[0] == instance.parent_id or not was[1]:
+        return
+    parent_path = Unit.objects.filter(pk=instance.parent_id).values_list("path", flat=True).first() or "/"
+    rollup.unit_moved(unit_id=instance.pk, old_path=was[1], new_parent_path=parent_path)

@@ -1,10 +1,12 @@
+from urllib.parse import urlencode
+
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from fupin.core.money import wan_display
 from fupin.core.web import period_param
-from fupin.insights.attachment import attachment_table
+from fupin.insights.attachment import attachment_overview
 from fupin.insights.dashboard import dashboard as dashboard_figures
 from fupin.insights.forms import pivot_form
 from fupin.insights.pivot import pivot as pivot_table
@@ -15,12 +17,14 @@ from fupin.reporting.selectors import default_period
 @login_required
 def home(request):
     period, error = period_param(request, default_period())
-    table = attachment_table(period=period, user=request.user)
-    units = [{"name": row.unit.display_name, "subtotal": wan_display(row.subtotal_fen), "lines": len(row.lines),
+    # A page of units and the totals from rollups and submission sums, never the lines: bounded at any size.
+    table = attachment_overview(period=period, user=request.user, page=request.GET.get("page"))
+    units = [{"name": row.unit.display_name, "subtotal": wan_display(row.subtotal_fen), "lines": row.lines,
               "reported": row.reported} for row in table.units]
     return render(request, "insights/home.html", {
-        "period": period, "period_error": error, "table": table, "units": units,
-        "total": wan_display(table.total_fen), "reported": sum(u["reported"] for u in units),
+        "period": period, "period_error": error, "table": table, "units": units, "page": table.page,
+        "unit_count": table.unit_count, "page_link": "?" + urlencode({"period": str(period), "page": ""}),
+        "total": wan_display(table.total_fen), "reported": table.reported_count,
     })
 
 

@@ -3,6 +3,10 @@ minimum, holiday spending per member against the annual cap and the extra allowa
 the unit has not reported that the rules need.
 
 All comparisons are on whole 分 and integers (share × 10000 against 万分之一), so "at the limit" is exact.
+
+A verdict that lines without a 用途 might overturn is not given: a share below its minimum, or an allowance not
+matched by poverty farm products, is "not judgeable" while the unit has such lines (the circular says the same).
+The status keeps what the figures alone say ("below"); `judgeable` and the label say it cannot be judged yet.
 """
 
 import calendar
@@ -50,6 +54,10 @@ class HolidayStatus:
     BREACHES = {OVER_CAP, OVER_EXTRA, WINDOW_CLOSED, NOT_COVERED}
 
 
+UNJUDGED_LABEL = "无法判断（尚无用途）"
+UNJUDGED_REASON = "{name}无法判断（{n}条采购明细尚未注明用途）"
+
+
 class UnitStatus:
     OK = "ok"
     BREACH = "breach"
@@ -64,10 +72,11 @@ class ShareCheck:
     poverty_fen: int
     rule: object  # Rule
     status: str
+    judgeable: bool = True
 
     @property
     def status_label(self) -> str:
-        return ShareStatus.LABELS[self.status]
+        return ShareStatus.LABELS[self.status] if self.judgeable else UNJUDGED_LABEL
 
 
 @dataclass
@@ -79,6 +88,7 @@ class HolidayCheck:
     extra_rule: object | None  # Rule
     eligible_fen: int  # holiday-purpose poverty purchases that may count towards the extra allowance
     status: str
+    judgeable: bool = True
 
     @property
     def cap_total_fen(self) -> int | None:
@@ -95,7 +105,7 @@ class HolidayCheck:
 
     @property
     def status_label(self) -> str:
-        return HolidayStatus.LABELS[self.status]
+        return HolidayStatus.LABELS[self.status] if self.judgeable else UNJUDGED_LABEL
 
 
 @dataclass
@@ -114,10 +124,22 @@ class UnitCompliance:
 
     @property
     def breaches(self) -> list[str]:
-        out = [f"{s.purpose}比例未达标" for s in self.shares if s.status == ShareStatus.BELOW]
-        if self.holiday.status in HolidayStatus.BREACHES:
+        out = [f"{s.purpose}比例未达标" for s in self.shares if s.status == ShareStatus.BELOW and s.judgeable]
+        if self.holiday.status in HolidayStatus.BREACHES and self.holiday.judgeable:
             out.append(f"节日慰问品{self.holiday.status_label}")
         return out
+
+    @property
+    def unjudged(self) -> list[str]:
+        """The verdicts held back until the unit's lines say what they served."""
+        names = [f"{s.purpose}比例" for s in self.shares if not s.judgeable]
+        if not self.holiday.judgeable:
+            names.append("节日慰问品")
+        return [UNJUDGED_REASON.format(name=name, n=self.unassigned_lines) for name in names]
+
+    @property
+    def judgeable(self) -> bool:
+        return not self.unjudged
 
     @property
     def uses(self) -> list[str]:
@@ -260,10 +282,20 @@ def compliance_report(*, period: Period, user=None, root: Unit | None = None,
                                eligible[unit.pk], "")
         holiday.status = _holiday_status(holiday, bool(records), as_of)
         row = UnitCompliance(unit, records, shares, holiday, *unassigned[unit.pk])
+        _hold_open_verdicts(row)
         row.missing = _missing(row, period)
         rows.append(row)
     used = [r for r in [*share_rules.values(), cap_rule, extra_rule] if r is not None]
     return ComplianceReport(period, as_of, rows, sorted(set(used), key=rule_order))
+
+
+def _hold_open_verdicts(row: UnitCompliance) -> None:
+    """Lines without a 用途 might lift a share, or be the farm products an allowance needs: no verdict yet."""
+    if not row.unassigned_lines:
+        return
+    for share in row.shares:
+        share.judgeable = share.status != ShareStatus.BELOW
+    row.holiday.judgeable = row.holiday.status != HolidayStatus.NOT_COVERED
 
 
 def rule_order(rule) -> tuple:

@@ -36,7 +36,7 @@ def share_json(check: ShareCheck) -> dict:
         "poverty_yuan": yuan_text(check.poverty_fen), "poverty_wan": wan_text(check.poverty_fen),
         "share_percent": percent_text(check.poverty_fen, check.spending_fen),
         "min_share_percent": bp_percent_text(check.rule.min_share_bp),
-        "status": check.status, "status_label": check.status_label,
+        "status": check.status, "status_label": check.status_label, "judgeable": check.judgeable,
     }
 
 
@@ -58,7 +58,7 @@ def holiday_json(check: HolidayCheck, *, reported: bool) -> dict:
         if extra else None,
         "extra_allowance_yuan": yuan_text(check.allowance_fen),
         "extra_eligible_yuan": yuan_text(check.eligible_fen),
-        "status": check.status, "status_label": check.status_label,
+        "status": check.status, "status_label": check.status_label, "judgeable": check.judgeable,
     }
 
 
@@ -67,6 +67,7 @@ def unit_json(row: UnitCompliance) -> dict:
         "unit": row.unit.display_name, "unit_id": row.unit.pk,
         "status": row.status, "status_label": row.status_label,
         "breaches": row.breaches, "uses": row.uses, "missing": row.missing,
+        "judgeable": row.judgeable, "unjudged": row.unjudged,
         "spending_periods": [str(r.period) for r in row.spending],
         # null, not "0.00", when nothing was reported: a reported zero and a missing figure are different things
         "spending_yuan": {p: yuan_text(v) if row.spending else None for p, v in row.spending_fen.items()},

@@ -106,7 +106,7 @@ def summary_from_report(report: ComplianceReport) -> ComplianceSummary:
     share_parts = []
     for index, check in enumerate(units[0].shares if units else []):
         met = [u for u in units if u.shares[index].status == ShareStatus.MET]
-        below = [u for u in units if u.shares[index].status == ShareStatus.BELOW]
+        below = [u for u in units if u.shares[index].status == ShareStatus.BELOW and u.shares[index].judgeable]
         if not met and not below:
             continue
         minimum = percent_plain(check.rule.min_share_bp)
@@ -117,11 +117,15 @@ def summary_from_report(report: ComplianceReport) -> ComplianceSummary:
             shown = "、".join(_share_text(u.unit.display_name, u.shares[index]) for u in below)
             part += f"，未达到的{len(below)}个（{shown}）"
         share_parts.append(part)
+    # said once, not per purpose: lines without a 用途 leave every share of the unit open
+    unjudged = [u for u in units if any(not s.judgeable for s in u.shares)]
+    if unjudged:
+        share_parts.append(f"{len(unjudged)}个单位（{_names(unjudged)}）有采购明细未注明用途，扶贫采购比例暂无法判断")
     if share_parts:
         paragraphs.append("；".join(share_parts) + "。")
 
     extra_used = [u for u in units if u.holiday.status == HolidayStatus.EXTRA_USED]
-    over = [u for u in units if u.holiday.status in HolidayStatus.BREACHES]
+    over = [u for u in units if u.holiday.status in HolidayStatus.BREACHES and u.holiday.judgeable]
     if extra_used or over:
         parts = []
         if extra_used:
@@ -137,7 +141,9 @@ def summary_from_report(report: ComplianceReport) -> ComplianceSummary:
         "ok_count": report.count(UnitStatus.OK),
         "breach_count": report.count(UnitStatus.BREACH),
         "missing_count": report.count(UnitStatus.MISSING),
-        "share_below_count": sum(1 for u in units if any(s.status == ShareStatus.BELOW for s in u.shares)),
+        "share_below_count": sum(1 for u in units
+                                 if any(s.status == ShareStatus.BELOW and s.judgeable for s in u.shares)),
+        "unjudged_count": sum(1 for u in units if not u.judgeable),
         "extra_used_count": len(extra_used),
         "holiday_breach_count": len(over),
         "spending_missing_count": len(no_spending),

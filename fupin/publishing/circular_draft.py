@@ -14,6 +14,7 @@ from fupin.core.periods import date_cn
 from fupin.insights.circular_facts import CircularFacts, PolicyFacts
 from fupin.policy.amounts import percent_plain, yuan_plain
 from fupin.publishing.models import ParagraphKind as K
+from fupin.reporting.models import period_name
 from fupin.units.models import UnitKind
 
 NUMERALS = "一二三四五六七八九十"
@@ -259,6 +260,19 @@ def _policy_data_step(p: PolicyFacts | None) -> str | None:
 
 # -- 一、工作进展情况及成效 ---------------------------------------------------------------------------------------
 
+def _year_on_year(d: Draft) -> str:
+    """“去年同期为x万元，同比增长y%。”, only when last year's same months have data (else nothing is said)."""
+    y = d.facts.year_on_year
+    if y is None or not y.exists:
+        return ""
+    last = _wan(d, "year_on_year.last_year", y.last_year_fen,
+                f"去年同期（{period_name(y.last_year)}）计入成交额的明细金额合计", DASHBOARD)
+    if y.direction == "持平":
+        return f"与去年同期（{last}）基本持平。"
+    change = d.figure("year_on_year.percent", y.percent, "%", f"成交额比去年同期{y.direction}的幅度", DASHBOARD)
+    return f"去年同期为{last}，同比{y.direction}{change}。"
+
+
 def _progress(d: Draft) -> list[tuple[str, str]]:
     f, s = d.facts, d.facts.summary
     items = []
@@ -268,6 +282,7 @@ def _progress(d: Draft) -> list[tuple[str, str]]:
                 f"{d.figure('reported_units', str(f.reported_units), '个', '上报了明细的单位', ATTACHMENT)}"
                 f"单位上报了消费扶贫数据，共{d.figure('lines', str(s.total.lines), '条', '计入成交额的明细', ATTACHMENT)}"
                 f"明细，实际成交额{_wan(d, 'total', s.total.amount_fen, '计入成交额的明细金额合计', ATTACHMENT)}。")
+        text += _year_on_year(d)
         ways = []
         if s.online_fen:
             ways.append(f"线上采购{_wan(d, 'online', s.online_fen, '采购方式为线上的明细金额', DASHBOARD)}"

@@ -73,7 +73,8 @@ def circular_output(text: CircularText, fmt: str, *, charts: bool = False) -> Ou
                         "merged_groups": facts.screened.merged_groups,
                         "on_time": [u.display_name for u in facts.on_time],
                         "late": [u.display_name for u, _ in facts.late],
-                        "missing": [u.display_name for u in facts.missing]},
+                        "missing": [u.display_name for u in facts.missing],
+                        "year_on_year": facts.year_on_year.as_json()},
         }, f"{name}.json")
     pictures = chart_pngs(text, circular_facts(period=text.period)) if charts else None
     content = circular_docx(issuer=text.issuer, number=text.number, on=text.on, paragraphs=text.paragraphs,

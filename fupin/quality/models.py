@@ -117,3 +117,80 @@ class NonConsumptionWord(models.Model):
 
     def __str__(self) -> str:
         return self.word
+
+
+class ReviewItem(models.Model):
+    """One item of the office's review queue, stored so that a page reads LIMIT 50 rows whatever the ledger's size:
+    a finding (every rule's, counted as quality/findings.py counts them), a line waiting for a channel, or an
+    excluded line. Derived data: quality/stored.py replaces a report's items when its lines or status change, and
+    `fupin findings rebuild` repairs them. Only reports the office reviews (已上报, 已审核) have items.
+
+    The ledger's own deletes never wait on these rows (no database constraint): the refresh removes what is left."""
+
+    class Section(models.TextChoices):
+        WAITING = "waiting", "渠道待确认"
+        DUPLICATES = "duplicates", "可合并的重复明细"  # a group's first line: the group is one item
+        GROUP = "group", "重复明细的其余行"  # the group's other lines: findings, not items of their own
+        FINDINGS = "findings", "其他发现"
+        MISSING_KINDS = "missing_kinds", "缺少消费类型"
+        CHANNEL = "channel", "渠道待确认（发现）"  # channel_unclear findings: the queue shows their lines as waiting
+        EXCLUDED = "excluded", "已剔除"
+
+    section = models.CharField("栏目", max_length=20, choices=Section.choices)
+    submission = models.ForeignKey("reporting.Submission", on_delete=models.DO_NOTHING, db_constraint=False,
+                                   related_name="+", verbose_name="报表")
+    line = models.ForeignKey("reporting.PurchaseLine", on_delete=models.DO_NOTHING, db_constraint=False, null=True,
+                             related_name="+", verbose_name="明细")
+    unit = models.ForeignKey("units.Unit", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+",
+                             verbose_name="单位")
+    unit_path = models.CharField("单位路径", max_length=255)  # the unit filter is a range over it (subtree)
+    first_month = models.DateField("起始月份")
+    last_month = models.DateField("截止月份")
+    status = models.CharField("报表状态", max_length=20)
+    rule = models.CharField("规则", max_length=40, blank=True)
+    severity = models.CharField("级别", max_length=10, blank=True)
+    severity_rank = models.PositiveSmallIntegerField("级别顺序", default=9)  # 错误 0, 警告 1, 提示 2, lines 9
+    position = models.PositiveIntegerField("行号", default=0)
+    amount_fen = models.BigIntegerField("金额（分）", default=0)
+    message = models.TextField("说明", blank=True)
+    suggestions = models.JSONField("建议渠道", default=list, blank=True)
+    related = models.JSONField("同组明细", default=list, blank=True)
+
+    class Meta:
+        verbose_name = "审核队列条目"
+        verbose_name_plural = "审核队列条目"
+        # Each index gives a section's order (a page is its first 50 entries, no sort) and holds every column the
+        # filters read, so counting a section reads the index alone.
+        indexes = [
+            models.Index(fields=["section", "severity_rank", "unit_path", "position", "rule", "first_month",
+                                 "line_id", "last_month", "status", "severity"], name="review_item_order"),
+            models.Index(fields=["section", "rule", "severity_rank", "unit_path", "position", "first_month",
+                                 "line_id", "last_month", "status", "severity"], name="review_item_rule"),
+            models.Index(fields=["section", "unit_path", "first_month", "position", "line_id", "last_month",
+                                 "status", "amount_fen"], name="review_item_lines"),
+            models.Index(fields=["submission"], name="review_item_submission"),
+            models.Index(fields=["unit"], name="review_item_unit"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_section_display()} {self.rule} {self.message[:30]}"
+
+    @property
+    def rule_name(self) -> str:
+        from fupin.quality.rules import RULE_NAMES  # rules import the models
+
+        return RULE_NAMES.get(self.rule, self.rule)
+
+
+class StaleReport(models.Model):
+    """A report whose review items may be out of date: marked in the same transaction as the change, refreshed
+    right after it commits (or by the next reader, when that refresh did not run)."""
+
+    submission_id = models.BigIntegerField("报表", unique=True)
+
+    class Meta:
+        verbose_name = "待刷新的报表"
+        verbose_name_plural = "待刷新的报表"
+
+    def __str__(self) -> str:
+        return f"报表{self.submission_id}待刷新"

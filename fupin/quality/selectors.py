@@ -3,16 +3,20 @@
 from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Sum
+from django.db.models import QuerySet, Sum
+from django.utils.functional import cached_property
 
 from fupin.core.periods import Period
-from fupin.quality.checks import findings_for_period
 from fupin.quality.classify import Classifier
 from fupin.quality.findings import Finding
-from fupin.quality.models import Channel
+from fupin.quality.models import Channel, ReviewItem
+from fupin.quality.stored import stale_refresh
 from fupin.reporting.models import COUNTED_STATUSES, PurchaseLine
 from fupin.units import access
-from fupin.units.models import Unit
+from fupin.units.models import Unit, subtree_bounds
+
+Section = ReviewItem.Section
+LINE_SECTIONS = (Section.WAITING, Section.EXCLUDED)  # lines, in the ledger's order; the others are findings
 
 
 def channels_with_words() -> list[tuple[Channel, list[str], list[str]]]:
@@ -26,6 +30,11 @@ class WaitingLine:
     suggestions: list[tuple[str, str]]  # (code, name), best first
     best: str | None
     several: list[str] = field(default_factory=list)  # names of the channels the text names at once
+
+    @property
+    def selected(self) -> str:
+        """The channel the confirm form offers first."""
+        return self.best or (self.suggestions[0][0] if self.suggestions else "")
 
 
 PAGE_SIZE = 50  # items a section of the review queue shows at once, whatever the ledger's size
@@ -61,57 +70,87 @@ class ReviewQueue:
     shows_excluded: bool
 
 
-def _within(period: Period, user, filters: ReviewFilters):
+def _items(period: Period, user, filters: ReviewFilters, section: str):
+    """A section's stored items within the period, the filters and what `user` may see, in the queue's order."""
     statuses = (filters.status,) if filters.status else COUNTED_STATUSES
-    lines = PurchaseLine.objects.filter(
-        submission__first_month__gte=period.first, submission__last_month__lte=period.last,
-        submission__status__in=statuses).select_related("submission__unit")
+    items = ReviewItem.objects.filter(section=section, first_month__gte=period.first, last_month__lte=period.last,
+                                      status__in=statuses)
     if user is not None:
-        lines = lines.filter(access.visible_units_q(user, "submission__unit__"))
+        items = items.filter(access.visible_units_q(user, "unit__"))
     if filters.unit is not None:
-        lines = lines.filter(filters.unit.subtree_q("submission__unit__"))
-    return lines.order_by("submission__unit__path", "submission__first_month", "position", "pk")
+        low, high = subtree_bounds(filters.unit.path)
+        items = items.filter(unit_path__gte=low, unit_path__lt=high)
+    if section in LINE_SECTIONS:
+        return items.order_by("unit_path", "first_month", "position", "line_id")
+    if filters.rule:
+        items = items.filter(rule=filters.rule)
+    if filters.severity:
+        items = items.filter(severity=filters.severity)
+    return items.order_by("severity_rank", "unit_path", "position", "rule", "first_month", "line_id")
+
+
+COUNT_CAP = 10_000  # a section counts at most this many items, so its count is bounded too; beyond, "10000+"
+
+
+class CappedPaginator(Paginator):
+    """Counts a query's rows up to COUNT_CAP (COUNT over a LIMIT): `capped` says there are more."""
+
+    capped = False
+
+    @cached_property
+    def count(self) -> int:
+        if not isinstance(self.object_list, QuerySet):
+            return super().count
+        found = self.object_list[:COUNT_CAP + 1].count()
+        self.capped = found > COUNT_CAP
+        return min(found, COUNT_CAP)
 
 
 def _page(items, pages: dict, name: str) -> Page:
-    return Paginator(items, PAGE_SIZE).get_page(pages.get(name))
+    return CappedPaginator(items, PAGE_SIZE).get_page(pages.get(name))
+
+
+def _lines_of(page: Page) -> list[PurchaseLine]:
+    return [item.line for item in page.object_list]
 
 
 def review_queue(*, period: Period, user, filters: ReviewFilters | None = None, pages: dict | None = None
                  ) -> ReviewQueue:
     """Lines waiting for a channel (with suggestions), duplicate groups, the other findings, excluded lines: each
-    filtered and paged (`pages` maps a section's name to its page number), so a page is bounded by PAGE_SIZE and
-    its queries do not grow with the ledger."""
+    filtered and paged (`pages` maps a section's name to its page number) from the stored items
+    (quality/stored.py), so a page reads at most PAGE_SIZE rows a section and its queries do not grow with the
+    ledger."""
     filters, pages = filters or ReviewFilters(), pages or {}
-    statuses = (filters.status,) if filters.status else COUNTED_STATUSES
-    duplicates, groups, others, kinds = {}, {}, [], []
-    for finding in findings_for_period(period=period, user=user, statuses=statuses, unit=filters.unit):
-        if finding.rule == "channel_unclear" or not filters.keeps(finding):
-            continue
-        if finding.rule == "missing_kind":
-            kinds.append(finding)
-        elif finding.rule == "duplicate_channel":
-            duplicates[finding.line.pk] = finding.line  # each line of a group has its finding
-            groups.setdefault(tuple(sorted(finding.related)), None)
-        else:
-            others.append(finding)
-    merged = [sorted((duplicates[pk] for pk in group), key=lambda x: x.position) for group in groups]
+    stale_refresh()  # normally nothing: the writes refreshed their reports as they committed
     shows_lines = filters.rule in LINE_SECTIONS_RULES and not filters.severity
     shows_excluded = not filters.rule and not filters.severity
-    within = _within(period, user, filters)
-    waiting = _page(within.filter(channel_code="", excluded=False) if shows_lines else PurchaseLine.objects.none(),
-                    pages, "waiting")
+    none = ReviewItem.objects.none()
+    with_line = ("unit", "line__submission__unit")
+    waiting = _page(_items(period, user, filters, Section.WAITING).select_related(*with_line) if shows_lines
+                    else none, pages, "waiting")
     classifier = Classifier()
     shown = []
-    for line in waiting.object_list:  # only the page's lines are classified
+    for line in _lines_of(waiting):  # only the page's lines are classified
         answer = classifier.classify(line.source_text)
         shown.append(WaitingLine(line, [(c, classifier.names.get(c, c)) for c in answer.suggestions],
                                  answer.code, [classifier.names.get(c, c) for c in answer.several]))
     waiting.object_list = shown
-    excluded = within.filter(excluded=True) if shows_excluded else PurchaseLine.objects.none()
+    duplicates = _page(_items(period, user, filters, Section.DUPLICATES)
+                       if filters.rule in ("", "duplicate_channel") else none, pages, "duplicates")
+    grouped = {line.pk: line for line in PurchaseLine.objects.filter(
+        pk__in=[pk for item in duplicates.object_list for pk in item.related]).select_related("submission__unit")}
+    duplicates.object_list = [sorted((grouped[pk] for pk in item.related if pk in grouped),
+                                     key=lambda x: x.position) for item in duplicates.object_list]
+    findings = _page(_items(period, user, filters, Section.FINDINGS).select_related(*with_line)
+                     if filters.rule not in ("channel_unclear", "duplicate_channel", "missing_kind") else none,
+                     pages, "findings")
+    kinds = _page(_items(period, user, filters, Section.MISSING_KINDS).select_related("unit")
+                  if filters.rule in ("", "missing_kind") else none, pages, "missing_kinds")
+    excluded_items = _items(period, user, filters, Section.EXCLUDED) if shows_excluded else none
+    excluded = _page(excluded_items.select_related(*with_line), pages, "excluded")
+    excluded.object_list = _lines_of(excluded)
     return ReviewQueue(
-        period=period, filters=filters, waiting=waiting, duplicates=_page(merged, pages, "duplicates"),
-        findings=_page(others, pages, "findings"), missing_kinds=_page(kinds, pages, "missing_kinds"),
-        excluded=_page(excluded, pages, "excluded"),
-        excluded_fen=excluded.aggregate(total=Sum("amount_fen"))["total"] or 0,
+        period=period, filters=filters, waiting=waiting, duplicates=duplicates, findings=findings,
+        missing_kinds=kinds, excluded=excluded,
+        excluded_fen=excluded_items.aggregate(total=Sum("amount_fen"))["total"] or 0,
         shows_lines=shows_lines, shows_excluded=shows_excluded)

@@ -5,13 +5,14 @@ Changes to lines go through `fupin.reporting.services.line_update` (or `reportin
 
 import re
 
-from django.db import transaction
+from django.db import DatabaseError, transaction
+from django.db.models import Q
 
 from fupin.core.errors import UserError
 from fupin.quality.classify import Classifier, canon
 from fupin.quality.consumption import consumption_type_infer
 from fupin.quality.models import Channel, ChannelAlias, NonConsumptionWord, StatedTotal
-from fupin.reporting.models import PurchaseLine, Status, Submission
+from fupin.reporting.models import COUNTED_STATUSES, PurchaseLine, Status, Submission
 from fupin.reporting.services import line_update
 
 CHANNEL_UNKNOWN = "没有代码为“{code}”的在用标准渠道"
@@ -106,7 +107,25 @@ def non_consumption_word_add(*, word: str, reason: str, by, exceptions: str = ""
     entry._history_user, entry._change_reason = by, "市总添加非消费关键词"
     entry.full_clean()
     entry.save()
+    _reports_mentioning_refresh(entry)
     return entry
+
+
+def _reports_mentioning_refresh(entry: NonConsumptionWord) -> None:
+    """The reviewed reports whose lines name the word get their review items computed again. The database finds
+    them by the word as written; `fupin findings rebuild` applies the screen's full normalisation to every line."""
+    from fupin.quality.stored import stale_mark
+
+    how = "iregex" if entry.is_pattern else "icontains"
+    named = Q(**{f"product__{how}": entry.word}) | Q(**{f"source_text__{how}": entry.word}) | Q(
+        **{f"note__{how}": entry.word})
+    try:
+        with transaction.atomic():
+            ids = list(PurchaseLine.objects.filter(named, submission__status__in=COUNTED_STATUSES)
+                       .values_list("submission_id", flat=True).distinct())
+    except DatabaseError:  # a pattern the database's regex dialect refuses: left to the rebuild
+        return
+    stale_mark(ids)
 
 
 def non_consumption_word_set_active(*, entry: NonConsumptionWord, active: bool, by) -> NonConsumptionWord:
@@ -114,4 +133,5 @@ def non_consumption_word_set_active(*, entry: NonConsumptionWord, active: bool, 
     entry.active = active
     entry._history_user, entry._change_reason = by, "市总启用非消费关键词" if active else "市总停用非消费关键词"
     entry.save()
+    _reports_mentioning_refresh(entry)
     return entry

@@ -17,7 +17,7 @@ from fupin.quality import rules
 from fupin.quality.checks import SEVERITIES, findings_for_submission
 from fupin.quality.forms import NonConsumptionWordForm
 from fupin.quality.models import Channel, NonConsumptionWord
-from fupin.quality.selectors import ReviewFilters, channels_with_words, review_queue
+from fupin.quality.selectors import COUNT_CAP, ReviewFilters, channels_with_words, review_queue
 from fupin.quality.services import channel_confirm, non_consumption_word_add, non_consumption_word_set_active
 from fupin.reporting import exclusions
 from fupin.reporting.models import COUNTED_STATUSES, PurchaseLine, Submission
@@ -97,7 +97,7 @@ def review(request):
         getattr(queue, name).link = f"?{query.urlencode()}&{name}_page=" if query else f"?{name}_page="
     return render(request, "quality/review.html", {
         "period": period, "period_error": error, "queue": queue, "form": form,
-        "channels": Channel.objects.filter(active=True), "next": request.get_full_path()})
+        "channels": Channel.objects.filter(active=True), "next": request.get_full_path(), "count_cap": COUNT_CAP})
 
 
 @login_required

@@ -5,3 +5,6 @@ class ReportingConfig(AppConfig):
     name = "fupin.reporting"
     label = "reporting"
     verbose_name = "填报"
+
+    def ready(self):
+        from fupin.reporting import unit_merge  # noqa: F401  (a merged unit's reports follow it)

@@ -5,6 +5,7 @@ the chinesecalendar package, and — for a year neither knows — weekends only,
 """
 
 import re
+import unicodedata
 from bisect import bisect_right
 from datetime import date, timedelta
 from functools import cache
@@ -24,19 +25,15 @@ SOURCE_LABELS = {SOURCE_OFFICE: "市总录入的国务院安排", SOURCE_PACKAGE
 FALLBACK_WARNING = ("{year}年的法定节假日安排尚未录入，暂按仅周末休息计算；"
                     "请在“节假日安排”中按国务院通知录入（或运行 fupin calendar enter {year} 文件）")
 
-ARRANGEMENT_BAD_LINE = "第{line}行“{text}”无法识别：应为“名称 日期 放假”或“名称 日期 上班”，日期写作 {year}-02-06 或 {year}-02-06~{year}-02-13"
+ARRANGEMENT_BAD_LINE = ("第{line}行“{text}”无法识别：日期请用阿拉伯数字，按国务院通知的写法，如“春节：{year}年2月6日至13日"
+                        "放假调休，共8天。2月14日、2月20日上班。”，或每行“名称 日期 放假/上班”，如“春节 {year}-02-06~{year}-02-13 放假”")
+ARRANGEMENT_NO_KIND = "第{line}行“{text}”没有写明这些日期是放假还是上班：请在日期后写“放假”或“上班”"
 ARRANGEMENT_BAD_DATE = "第{line}行的日期“{text}”不是有效日期"
 ARRANGEMENT_WRONG_YEAR = "第{line}行的日期 {day} 不在{year}年内"
 ARRANGEMENT_RANGE_REVERSED = "第{line}行的日期范围起止颠倒：{text}"
 ARRANGEMENT_TWICE = "第{line}行的日期 {day} 已在前面出现过"
 ARRANGEMENT_EMPTY = "没有录入任何日期：请按国务院通知逐行写出放假和调休上班的日期"
 YEAR_OUT_OF_RANGE = "年份 {year} 不在 2000—2100 之间"
-
-_DATE = r"(?:\d{4}\s*[-/.年]\s*)?\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?"
-_LINE = re.compile(rf"^(?P<name>.*?)\s*(?P<first>{_DATE})(?:\s*(?:~|～|至|到|—|--|-)\s*(?P<last>{_DATE}))?"
-                   rf"\s*[:：,，]?\s*(?P<kind>放假|休息|休|上班|班)\s*(?P<tail>.*)$")
-_DATE_PARTS = re.compile(r"^(?:(\d{4})\s*[-/.年]\s*)?(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
-
 
 def _workday_ordinals(year: int, is_workday) -> tuple[int, ...]:
     """The year's working days as ordinals, in order (to count them between two dates with bisect)."""
@@ -127,42 +124,108 @@ def month_end(year: int, month: int) -> date:
     return first_next - timedelta(days=1)
 
 
-def _parse_day(text: str, year: int, line: int) -> date:
-    text = text.strip()
-    match = _DATE_PARTS.match(text.strip())
-    if not match:
-        raise UserError(ARRANGEMENT_BAD_DATE.format(line=line, text=text))
+# The notice's wording (国务院办公厅关于部分节假日安排的通知) and the short form “春节 2027-02-06~2027-02-13 放假”:
+# dates and the words 放假 / 上班 in the order written; each word applies to the dates since the one before.
+_MARKER = re.compile(r"^\s*(?:[一二三四五六七八九十]+\s*[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d{1,2}\s*[、．](?!\d))\s*")
+_ASIDE = re.compile(r"[（(][^（）()]*[）)]")  # （周六）（农历除夕、周二）, and 除夕（2月9日）, which is no holiday
+_TOKEN = re.compile(r"""
+    (?P<iso>(?P<iy>\d{4})\s*[-/.]\s*(?P<im>\d{1,2})\s*[-/.]\s*(?P<id>\d{1,2}))
+  | (?P<cn>(?:(?P<cy>\d{4})\s*年\s*)?(?:(?P<cm>\d{1,2})\s*月\s*)?(?P<cd>\d{1,2})\s*日)
+  | (?P<md>(?P<mm>\d{1,2})\s*[-/.月]\s*(?P<mdd>\d{1,2}))
+  | (?P<kind>补班|上班|放假|休假|休息|休|班)
+""", re.X)
+_DATE_LIKE = re.compile(r"[\d〇零一二三四五六七八九十两廿卅]\s*[月日]")  # a date, read or not
+_RANGE_GAP = re.compile(r"起?\s*(?:至|到|~|～|—+|－|-+|–)\s*")
+_LIST_GAP = re.compile(r"[、，,和及与\s]*")
+_WORKING = ("补班", "上班", "班")
+_NAME_TRIM = " ：:,，、。;；"
+
+
+def _token_day(match: re.Match, context: date, year: int, line: int) -> date:
+    """A date token; a year or month left out is the one written before it on the line (至13日, 2月14日)."""
+    if match.group("iso"):
+        parts = match.group("iy"), match.group("im"), match.group("id")
+    elif match.group("cn"):
+        parts = match.group("cy"), match.group("cm"), match.group("cd")
+    else:
+        parts = None, match.group("mm"), match.group("mdd")
+    y, m, d = (int(parts[0]) if parts[0] else context.year, int(parts[1]) if parts[1] else context.month,
+               int(parts[2]))
     try:
-        day = date(int(match.group(1) or year), int(match.group(2)), int(match.group(3)))
+        return date(y, m, d)
     except ValueError:
-        raise UserError(ARRANGEMENT_BAD_DATE.format(line=line, text=text)) from None
-    if day.year != year:
-        raise UserError(ARRANGEMENT_WRONG_YEAR.format(line=line, day=day.isoformat(), year=year))
-    return day
+        raise UserError(ARRANGEMENT_BAD_DATE.format(line=line, text=match.group(0).strip())) from None
+
+
+def _line_items(text: str, *, year: int, line: int) -> tuple[str, list[tuple[date, date, bool]]] | None:
+    """(name, [(first, last, is_workday)]) of one line, or None for the notice's prose (no date in it)."""
+    shown = text.strip()
+    body = _ASIDE.sub("", _MARKER.sub("", unicodedata.normalize("NFKC", shown), count=1))
+    items, pending, previous, context = [], [], None, date(year, 1, 1)
+    covered = [False] * len(body)
+    for match in _TOKEN.finditer(body):
+        if match.group("kind"):
+            items += [(first, last, match.group("kind") in _WORKING) for first, last in pending]
+            pending, previous = [], None
+            continue
+        day = _token_day(match, context, year, line)
+        context = day
+        for i in range(match.start(), match.end()):
+            covered[i] = True
+        gap = body[previous.end():match.start()] if previous else None
+        if gap is not None and _RANGE_GAP.fullmatch(gap):
+            first = pending[-1][0]
+            if day < first:
+                raise UserError(ARRANGEMENT_RANGE_REVERSED.format(line=line, text=shown))
+            pending[-1] = (first, day)
+        elif gap is None or _LIST_GAP.fullmatch(gap):
+            pending.append((day, day))
+        else:
+            raise UserError(ARRANGEMENT_BAD_LINE.format(line=line, text=shown, year=year))
+        previous = match
+    unread = [m for m in _DATE_LIKE.finditer(body) if not covered[m.end() - 1]]
+    if unread:
+        raise UserError(ARRANGEMENT_BAD_LINE.format(line=line, text=shown, year=year))
+    if pending:
+        if not items and not _TOKEN.sub("", body).strip(_NAME_TRIM):
+            return None  # the notice's date of issue, on a line of its own
+        raise UserError(ARRANGEMENT_NO_KIND.format(line=line, text=shown))
+    if not items:
+        if _TOKEN.search(body) and not re.search(r"[。，,]", body) and re.search(r"放假|上班|补班", body):
+            raise UserError(ARRANGEMENT_BAD_LINE.format(line=line, text=shown, year=year))
+        return None
+    first_token = _TOKEN.search(body)
+    name = body[:first_token.start()].strip(_NAME_TRIM) if first_token else ""
+    return name, items
+
+
+def _in_year(first: date, last: date, year: int, line: int) -> tuple[date, date]:
+    """A range that runs over New Year (元旦 2022年12月31日至2023年1月2日) keeps its days within the year."""
+    if last.year < year or first.year > year:
+        raise UserError(ARRANGEMENT_WRONG_YEAR.format(line=line, day=first.isoformat(), year=year))
+    return max(first, date(year, 1, 1)), min(last, date(year, 12, 31))
 
 
 def arrangement_parse(*, year: int, text: str) -> list[tuple[date, bool, str]]:
-    """Lines such as “春节 2027-02-06~2027-02-13 放假” and “春节 2027-02-20 上班” → (day, is_workday, name)."""
+    """The notice as published, or lines such as “春节 2027-02-06~2027-02-13 放假” → (day, is_workday, name).
+    A line without a name of its own (the 上班 days pasted on the next line) carries on the item above it."""
     days: dict[date, tuple[bool, str]] = {}
+    name = ""
     for number, raw in enumerate(text.splitlines(), start=1):
         line = raw.strip()
         if not line or line.startswith("#"):
             continue
-        match = _LINE.match(line)
-        if not match:
-            raise UserError(ARRANGEMENT_BAD_LINE.format(line=number, text=line, year=year))
-        first = _parse_day(match.group("first"), year, number)
-        last = _parse_day(match.group("last"), year, number) if match.group("last") else first
-        if last < first:
-            raise UserError(ARRANGEMENT_RANGE_REVERSED.format(line=number, text=line))
-        is_workday = match.group("kind") in ("上班", "班")
-        name = match.group("name").strip(" ：:,，") or match.group("tail").strip(" ：:,，（）()")
-        day = first
-        while day <= last:
-            if day in days:
-                raise UserError(ARRANGEMENT_TWICE.format(line=number, day=day.isoformat()))
-            days[day] = (is_workday, name)
-            day += timedelta(days=1)
+        found = _line_items(line, year=year, line=number)
+        if found is None:
+            continue
+        name = found[0] or name
+        for first, last, is_workday in found[1]:
+            day, last = _in_year(first, last, year, number)
+            while day <= last:
+                if day in days:
+                    raise UserError(ARRANGEMENT_TWICE.format(line=number, day=day.isoformat()))
+                days[day] = (is_workday, name)
+                day += timedelta(days=1)
     if not days:
         raise UserError(ARRANGEMENT_EMPTY)
     return [(day, w, n) for day, (w, n) in sorted(days.items())]

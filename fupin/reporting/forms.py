@@ -139,8 +139,8 @@ class RoundForm(forms.Form):
 class ArrangementForm(forms.Form):
     text = forms.CharField(
         label="节假日安排", widget=forms.Textarea(attrs={"rows": 14}),
-        help_text="按国务院办公厅通知逐行录入，每行“名称 日期 放假”或“名称 日期 上班”，"
-                  "例如：春节 2027-02-06~2027-02-13 放假；春节 2027-02-20 上班")
+        help_text="粘贴国务院办公厅通知的原文（如“春节：2月6日至13日放假调休，共8天。2月14日、2月20日上班。”），"
+                  "或每行“名称 日期 放假/上班”，例如：春节 2027-02-06~2027-02-13 放假")
 
 
 class ReminderForm(forms.Form):

@@ -7,9 +7,18 @@ Sent by reporting.services:
 - `submission_submitting.send(sender=Submission, submission=s, by=user)` inside `submission_submit`'s transaction,
   before the status becomes 已上报; a receiver refuses by raising UserError (quality: a 错误 finding, or a 警告
   on a line without 上报说明).
+- `lines_bulk_added.send(sender=Submission, submission=s, by=user, start=position, count=n)` once per bulk insert
+  (`lines_bulk_add`: imports, the seed, a whole report replaced), inside its transaction, after the lines and their
+  audit rows are in: the new lines are the submission's lines at positions start … start+n-1. Bulk inserts save no
+  model instances, so no post_save is sent for these lines; a listener that follows the lines (the rollup) takes
+  them from here.
+- `lines_bulk_removing.send(sender=Submission, submission=s, by=user)` once before a report's lines are all taken
+  out in bulk (a replaced report), inside the transaction, while they are still there to be read.
 """
 
 from django.dispatch import Signal
 
 submission_saved = Signal()
 submission_submitting = Signal()
+lines_bulk_added = Signal()
+lines_bulk_removing = Signal()

@@ -8,7 +8,10 @@ afterwards is a matter of quality, not of punctuality.
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cached_property
+from urllib.parse import urlencode
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, F
 from django.utils import timezone
 
@@ -21,6 +24,8 @@ from fupin.units.models import Unit
 from fupin.units.selectors import reporting_units
 
 REPORTED_STATUSES = (Status.SUBMITTED, Status.RETURNED, Status.APPROVED)
+TIMELINESS_STATUSES = ("on_time", "late", "missing")
+PAGE_SIZE = 100  # rows a page of the table lists (a province has 2,000 units)
 
 
 @dataclass
@@ -31,8 +36,17 @@ class UnitTimeliness:
     days_late: int = 0
     reminders: int = 0
     zero_report: bool = False
-    year_rounds: int = 0  # rounds of the year already due
-    year_on_time: int = 0  # of which reported on time
+    year: "YearCounts | None" = None  # the year's figures, summed for all units the first time one is asked
+
+    @property
+    def year_rounds(self) -> int:
+        """Rounds of the year already due."""
+        return self.year.rounds.get(self.unit.pk, 0) if self.year else 0
+
+    @property
+    def year_on_time(self) -> int:
+        """Of which reported on time."""
+        return self.year.on_time.get(self.unit.pk, 0) if self.year else 0
 
     @property
     def year_rate(self) -> str:
@@ -97,6 +111,26 @@ def year_rounds(year: int) -> list[Round]:
     return sorted(rounds.values(), key=lambda r: (r.last_month, r.first_month))
 
 
+class YearCounts:
+    """The year's on-time figures of a round's units, summed when first asked: the dashboard, which shows only
+    names, never pays for them."""
+
+    def __init__(self, year: int, unit_ids: list[int], calendar: WorkCalendar):
+        self._args = (year, unit_ids, calendar)
+
+    @cached_property
+    def _counts(self) -> tuple[dict, dict]:
+        return _year_counts(*self._args)
+
+    @property
+    def rounds(self) -> dict:
+        return self._counts[0]
+
+    @property
+    def on_time(self) -> dict:
+        return self._counts[1]
+
+
 def _year_counts(year: int, unit_ids: list[int], calendar: WorkCalendar) -> tuple[dict, dict]:
     """Per unit, how many of the year's rounds already due it was asked for and reported on time."""
     today = timezone.localdate()
@@ -142,15 +176,25 @@ def round_timeliness(*, period: Period, user=None) -> RoundTimeliness:
     ids = [u.pk for u in units]
     statuses = _statuses(period, deadline.day, ids, calendar)
     reminders = reminder_counts(period, ids)
-    year_rounds, year_on_time = _year_counts(period.last.year, ids, calendar)
+    year = YearCounts(period.last.year, ids, calendar)
     result = RoundTimeliness(period=period, deadline=deadline.day, rule=round_.rule,
                              rule_label=round_.get_rule_display())
     for unit in units:
         status, at, late, zero = statuses.get(unit.pk, ("missing", None, 0, False))
-        entry = UnitTimeliness(unit, status, at, late, reminders.get(unit.pk, 0), zero,
-                               year_rounds.get(unit.pk, 0), year_on_time.get(unit.pk, 0))
+        entry = UnitTimeliness(unit, status, at, late, reminders.get(unit.pk, 0), zero, year)
         getattr(result, status).append(entry)
     result.on_time.sort(key=lambda e: e.submitted_at)
     result.late.sort(key=lambda e: e.submitted_at)
     result.warnings = calendar.warnings
     return result
+
+
+def timeliness_rows(result: RoundTimeliness, query, *, size: int = PAGE_SIZE) -> Page:
+    """One page of the table, all units or one status (`?status=missing`), with `link` for the pager."""
+    status = query.get("status", "")
+    status = status if status in TIMELINESS_STATUSES else ""
+    entries = getattr(result, status) if status else result.units
+    page = Paginator(entries, size).get_page(query.get("page"))
+    page.status = status
+    page.link = "?" + urlencode({"period": str(result.period), **({"status": status} if status else {}), "page": ""})
+    return page

@@ -32,6 +32,7 @@ from fupin.reporting.forms import (
     UploadForm,
     YearForm,
 )
+from fupin.reporting.history import line_history, submission_line_history
 from fupin.reporting.models import CalendarYear, PurchaseLine, Reminder, Status, SubmissionFile, period_name
 from fupin.reporting.quota import quota_text
 from fupin.reporting.reminders import reminder_log
@@ -48,7 +49,7 @@ from fupin.reporting.selectors import (
     units_for_index,
     version_lines,
 )
-from fupin.reporting.timeliness import latest_due_period, round_timeliness
+from fupin.reporting.timeliness import latest_due_period, round_timeliness, timeliness_rows
 from fupin.reporting.validation import LineRefused
 from fupin.units import access
 from fupin.units.services import unit_same_person_allow
@@ -104,7 +105,9 @@ def _submission_page(request, unit, period: Period, line_form: LineForm | None =
         "total": wan_display(detail.total_fen), "line_form": line_form or LineForm(period=period),
         "summary_form": SummaryForm(initial=summary_initial), "reason_form": ReasonForm(),
         "upload_form": UploadForm(), "max_size": size_display(max_bytes()),
-        "quota": quota_text(request.user)}, status=status)
+        "quota": quota_text(request.user),
+        # 修改记录 of the lines: the latest page, more on reporting:submission_history; none while withheld
+        "history": submission_line_history(sub) if sub and not detail.withheld else None}, status=status)
 
 
 def _act(request, unit_id: int, period: str, action: str, fn, done: str):
@@ -197,7 +200,8 @@ def line_edit(request, line_id: int):
             messages.success(request, "已修改明细")
             return redirect(back)
     return render(request, "reporting/line_edit.html", {"form": form, "line": line, "sub": sub, "back": back,
-                                                        "period_label": period_name(sub.period)})
+                                                        "period_label": period_name(sub.period),
+                                                        "history": line_history(line)})
 
 
 @login_required
@@ -322,7 +326,8 @@ def timeliness(request):
     period, error = period_param(request, latest_due_period())
     result = round_timeliness(period=period, user=request.user)
     return render(request, "reporting/timeliness.html", {
-        "t": result, "period": period, "period_error": error, "period_label": period_name(period),
+        "t": result, "rows": timeliness_rows(result, request.GET),  # a page of the table, not 2,000 rows
+        "period": period, "period_error": error, "period_label": period_name(period),
         "may_chase": access.may(request.user, "chase")})
 
 

@@ -19,7 +19,7 @@ from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 
 from fupin.core.errors import UserError
-from fupin.site.models import AccountEvent, AccountEventKind
+from fupin.site.models import AccountEvent, AccountEventKind, AccountProfile
 from fupin.units.people import SYSTEM_USERNAME
 
 SUPERUSER_RESET_REFUSED = "只有超级管理员可以重置超级管理员的密码"
@@ -165,6 +165,7 @@ def password_reset(*, user, by) -> str:
     password = password_generate(user)
     user.set_password(password)
     user.save(update_fields=["password"])
+    password_change_require(user)
     failures = _failures_forget(username=user.get_username())
     note = f"并清除失败登录 {failures} 次" if failures else ""
     AccountEvent.objects.create(kind=AccountEventKind.PASSWORD_RESET, by=by, user=user,
@@ -173,18 +174,33 @@ def password_reset(*, user, by) -> str:
 
 
 def password_changed(*, user) -> AccountEvent:
-    """A person changed their own password (Django's form did the checking and saving)."""
+    """A person changed their own password (Django's form did the checking and saving): an initial password no
+    longer stands, so the must-change flag goes."""
+    due = AccountProfile.objects.filter(user=user, must_change_password=True).update(must_change_password=False)
     return AccountEvent.objects.create(kind=AccountEventKind.PASSWORD_CHANGE, by=user, user=user,
-                                       username=user.get_username())
+                                       username=user.get_username(), note="已更换初始密码" if due else "")
+
+
+def password_change_require(user) -> None:
+    """The password now in use was handed out by the office (created, imported, reset): its holder must choose
+    their own at the next login (fupin.site.middleware holds every page until then)."""
+    AccountProfile.objects.update_or_create(user=user, defaults={"must_change_password": True})
+
+
+def password_change_due(user) -> bool:
+    return AccountProfile.objects.filter(user=user, must_change_password=True).exists()
 
 
 def people_search(text: str) -> QuerySet:
-    """The office's list of people, optionally narrowed by a part of the user name, name or unit."""
-    people = people_resettable().prefetch_related("memberships__unit").order_by("username")
+    """The office's list of people, optionally narrowed by a part of the user name, name, mobile number or unit."""
+    people = (people_resettable().select_related("profile").prefetch_related("memberships__unit")
+              .order_by("username"))
     text = text.strip()
     if text:
         people = people.filter(Q(username__icontains=text) | Q(first_name__icontains=text)
-                               | Q(memberships__unit__short_name__icontains=text)).distinct()
+                               | Q(last_name__icontains=text) | Q(profile__phone__icontains=text)
+                               | Q(memberships__unit__short_name__icontains=text)
+                               | Q(memberships__unit__name__icontains=text)).distinct()
     return people
 
 

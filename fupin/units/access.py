@@ -81,7 +81,7 @@ ACTIONS = {
     "sign_off": can_approve,  # 单位审核人: sign off before submission
     "review": can_review,  # accept (已审核), return (已退回), unlock
 }
-OFFICE_ACTIONS = {"manage", "chase"}  # rounds and the calendar; logging and sending reminders
+OFFICE_ACTIONS = {"manage", "chase"}  # rounds, the calendar and the unit tree; logging and sending reminders
 
 
 def may(user, action: str, unit: Unit | None = None) -> bool:

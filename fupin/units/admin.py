@@ -10,8 +10,16 @@ from fupin.units.models import Membership, Unit, UnitAlias
 
 
 class UnitAliasInline(admin.TabularInline):
+    """Shown only: aliases are added and removed on the office's 单位管理 page, which audits who and why and
+    refuses a way of writing that already means another unit."""
+
     model = UnitAlias
-    extra = 1
+    extra = 0
+    fields = readonly_fields = ["text"]
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 class MembershipInline(admin.TabularInline):
@@ -26,9 +34,13 @@ class UnitAdmin(HistoryAdmin):
                     "same_person_may_approve"]
     list_filter = ["kind", "active"]
     search_fields = ["short_name", "name", "aliases__text"]
-    list_editable = ["order", "active"]
-    # Set on its own page, with a reason for the audit trail (reporting: 同一人填报和审核).
-    readonly_fields = ["same_person_may_approve"]
+    list_editable = ["order"]
+    # Set on their own pages, with a reason for the audit trail (reporting: 同一人填报和审核; units: 单位管理 —
+    # a rename keeps the old name as an alias, a move re-sums the rollup, a merge moves the reports).
+    readonly_fields = ["same_person_may_approve", "parent", "short_name", "name", "active"]
+
+    def has_add_permission(self, request):
+        return False  # 单位管理 (/units/) adds units, checking that no other unit answers to the name
     inlines = [UnitAliasInline, MembershipInline]
 
 

@@ -84,6 +84,9 @@ class UnitAlias(models.Model):
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="aliases", verbose_name="单位")
     text = models.CharField("写法", max_length=100)
     key = models.CharField("规范化写法", max_length=100, unique=True, editable=False)
+    # Who added or removed a way of writing a name, and why (rename, merge, by hand): the office's page removes
+    # an alias by deleting its row, and this history keeps what it said.
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "单位别名"

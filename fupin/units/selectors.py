@@ -1,6 +1,6 @@
 """Reads of the organisation."""
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from fupin.core.text import normalize
 from fupin.units.models import Membership, Role, Unit, UnitAlias
@@ -12,13 +12,15 @@ def root_unit() -> Unit | None:
     return Unit.objects.filter(parent=None).order_by("pk").first()
 
 
-def reporting_units(root: Unit | None = None) -> QuerySet[Unit]:
-    """Active units below `root` (the whole system by default), in registry order."""
+def reporting_units(root: Unit | None = None, *, also=None) -> QuerySet[Unit]:
+    """Active units below `root` (the whole system by default), in registry order. `also` (ids, or a values
+    query of unit ids) adds retired units a page still shows: those whose reports lie in a past period."""
     root = root or root_unit()
     if root is None:
         return Unit.objects.none()
     lo, hi = root.path, root.path[:-1] + "0"
-    return Unit.objects.filter(active=True, path__gt=lo, path__lt=hi).order_by("depth", "order", "pk")
+    wanted = Q(active=True) if also is None else Q(active=True) | Q(pk__in=also)
+    return Unit.objects.filter(wanted, path__gt=lo, path__lt=hi).order_by("depth", "order", "pk")
 
 
 def _key_variants(key: str) -> set[str]:
@@ -36,16 +38,25 @@ class UnitMatcher:
     """
 
     def __init__(self, units: QuerySet[Unit] | None = None):
-        units = units if units is not None else Unit.objects.all()
+        units = list(units if units is not None else Unit.objects.all())
         self._exact: dict[str, Unit | None] = {}
         self._loose: dict[str, Unit | None] = {}
-        names = [(u, n) for u in units for n in (u.short_name, u.name)]
-        names += [(a.unit, a.text) for a in UnitAlias.objects.select_related("unit").filter(unit__in=units)]
-        for unit, name in names:
-            key = normalize(name)
-            self._add(self._exact, key, unit)
-            for variant in _key_variants(key):
-                self._add(self._loose, variant, unit)
+        aliases = list(UnitAlias.objects.select_related("unit").filter(unit__in=units))
+        # Active units first: a retired unit's own name only answers where no active unit claims it, so that a
+        # merged unit's name (now the target's alias) leads to the target, and old files still import.
+        for active in (True, False):
+            exact: dict[str, Unit | None] = {}
+            loose: dict[str, Unit | None] = {}
+            names = [(u, n) for u in units if u.active == active for n in (u.short_name, u.name)]
+            names += [(a.unit, a.text) for a in aliases if a.unit.active == active]
+            for unit, name in names:
+                key = normalize(name)
+                self._add(exact, key, unit)
+                for variant in _key_variants(key):
+                    self._add(loose, variant, unit)
+            for mine, theirs in ((self._exact, exact), (self._loose, loose)):
+                for key, unit in theirs.items():
+                    mine.setdefault(key, unit)
 
     @staticmethod
     def _add(index: dict, key: str, unit: Unit) -> None:
@@ -74,3 +85,29 @@ def unit_find(text: str) -> Unit | None:
 def unit_has_approver(unit: Unit) -> bool:
     """Whether the unit's report needs its own 审核人's sign-off before it goes up."""
     return Membership.objects.filter(unit=unit, role=Role.APPROVER, user__is_active=True).exists()
+
+
+def units_tree() -> list[Unit]:
+    """Every unit, active or retired, in tree order with its aliases: the office's unit page (two queries)."""
+    return list(Unit.objects.select_related("parent").prefetch_related("aliases").order_by("path"))
+
+
+def unit_changes(unit: Unit, *, limit: int = 50) -> list:
+    """The latest changes to a unit and its aliases, newest first: (when, who, what) from the audit trail."""
+    own = unit.history.select_related("history_user").order_by("-history_date")[:limit]
+    aliases = (UnitAlias.history.filter(unit_id=unit.pk).select_related("history_user")
+               .order_by("-history_date")[:limit])
+    rows = [(r.history_date, _who(r.history_user), r.history_change_reason or _KIND.get(r.history_type, ""))
+            for r in own]
+    rows += [(r.history_date, _who(r.history_user),
+              f"别名“{r.text}”：{r.history_change_reason or _ALIAS_KIND.get(r.history_type, '')}") for r in aliases]
+    rows.sort(key=lambda row: row[0], reverse=True)
+    return rows[:limit]
+
+
+def _who(user) -> str:
+    return (user.first_name or user.username) if user is not None else "系统"
+
+
+_KIND = {"+": "新增", "~": "修改", "-": "删除"}
+_ALIAS_KIND = {"+": "添加", "~": "修改", "-": "删除"}

@@ -48,13 +48,16 @@ def test_json_labels_every_figure_with_its_unit(ledger):
     sisong, holiday, hardship = yexian["shares"]
     assert sisong == {"purpose": "四送", "rule_id": sisong["rule_id"], "spending_yuan": "100000.00",
                       "poverty_yuan": "25000.00", "poverty_wan": "2.50", "share_percent": "25.00",
-                      "min_share_percent": "20.00", "status": "met", "status_label": "达标"}
+                      "min_share_percent": "20.00", "status": "met", "status_label": "达标", "judgeable": True}
     assert holiday["share_percent"] == "23.07" and hardship["status"] == "below"
     assert yexian["holiday"]["per_member_yuan"] == "2600.00"
     assert yexian["holiday"]["status"] == "over_extra" and yexian["holiday"]["extra_window"] == {
         "from": "2020-01-01", "until": "2020-12-31"}
     assert yexian["unassigned_line_count"] == 1 and yexian["unassigned_wan"] == "12.34"
-    assert yexian["status"] == "breach" and "困难职工慰问比例未达标" in yexian["breaches"]
+    assert yexian["status"] == "breach" and "节日慰问品超过上限及额外额度" in yexian["breaches"]
+    # its line without a 用途 (12.34万元) might lift the 困难职工慰问 share: no verdict on it yet (issue 15)
+    assert hardship["judgeable"] is False and "困难职工慰问比例未达标" not in yexian["breaches"]
+    assert yexian["unjudged"] == ["困难职工慰问比例无法判断（1条采购明细尚未注明用途）"]
     kinds = [r["kind"] for r in data["rules"]]
     assert kinds == ["share_min", "holiday_cap", "extra_allowance"]
     assert data["rules"][2]["document"]["number"] == "豫工发电〔2020〕17号"

@@ -47,13 +47,18 @@ EXPORTS = {
                                            for cols in ("", "method", "channel", "kind", "type", "month")],
     "web import template.xlsx": lambda client, env: _get(client, reverse("ingest:template"),
                                                          {"unit": env["unit"].pk, "period": PERIOD}),
+    "web roster passwords.xlsx": lambda client, env: _roster_passwords(client, env),
+    "web ledger export.xlsx": lambda client, env: _streamed(client, reverse("insights:ledger_export", args=["xlsx"]),
+                                                            {"period": PERIOD}),
 }
-LINE_TEXTS = {"report attachment --format xlsx", "web attachment download.xlsx"}
+LINE_TEXTS = {"report attachment --format xlsx", "web attachment download.xlsx", "web ledger export.xlsx"}
 # Download URLs and reports whose files carry no spreadsheet (JSON, text, Word, PDF, PNG, the attached originals).
 NOT_SPREADSHEETS = {"publishing:chart", "publishing:circular_download", "publishing:circular_version_download",
                     "policy:compliance_download",
                     "reporting:file_download", "report circular", "report compliance", "report timeliness"}
-COVERED = {"publishing:attachment_download", "publishing:pivot_export", "ingest:template", "report attachment"}
+COVERED = {"publishing:attachment_download", "publishing:pivot_export", "ingest:template", "report attachment",
+           "accounts:roster_passwords",
+           "insights:ledger_export"}  # the ledger's CSV is checked in tests/insights/test_ledger_export.py
 
 
 def _get(client, url: str, params: dict) -> bytes:
@@ -61,6 +66,26 @@ def _get(client, url: str, params: dict) -> bytes:
     assert response.status_code == 200, (url, params, response.content[:300])
     assert "no-store" in response.get("Cache-Control", ""), "a file with figures must not stay in a cache"
     return response.content
+
+
+def _roster_passwords(client, env) -> bytes:
+    """A roster whose person's name starts a formula, at the unit named with one: the initial-passwords file."""
+    from fupin.site.models import PasswordHandout
+    from tests.factories import roster_xlsx
+
+    path = roster_xlsx(env["tmp"] / "名单.xlsx", rows=[[HOSTILE_UNIT, HOSTILE[0], "13812345678", "", "填报员"]])
+    with open(path, "rb") as f:
+        assert client.post(reverse("accounts:roster"), {"file": f}).status_code == 200
+    token = PasswordHandout.objects.latest("pk").token
+    return _get(client, reverse("accounts:roster_passwords", args=[token]), {})
+
+
+def _streamed(client, url: str, params: dict) -> bytes:
+    """A download too large to build in memory (the ledger export) comes as a stream."""
+    response = client.get(url, params)
+    assert response.status_code == 200 and response.streaming, (url, params)
+    assert "no-store" in response.get("Cache-Control", ""), "a file with figures must not stay in a cache"
+    return b"".join(response.streaming_content)
 
 
 def _report_file(env, *args) -> bytes:

@@ -10,7 +10,9 @@ from fupin.core.errors import UserError
 from fupin.core.periods import Period
 from fupin.quality.checks import findings_for_period
 from fupin.quality.findings import distinct_findings
+from fupin.quality.models import StaleReport
 from fupin.quality.rules import Thresholds
+from fupin.quality.stored import findings_stored
 
 PERIOD_WITH_SYSTEM_OPTIONS = "--period 检查报表数据，不能与系统检查的选项（--deploy、--tag、应用名等）同用"
 
@@ -40,7 +42,10 @@ class Command(DjangoCheck, FupinCommand):
                 thresholds = replace(thresholds, outlier_z=Decimal(options["outlier_z"]))
             except InvalidOperation:
                 raise UserError(f"--outlier-z 应为数字，例如 3.5，而不是“{options['outlier_z']}”") from None
-        findings = findings_for_period(period=period, thresholds=thresholds)
+        # The stored findings, kept current at every write; on demand when a threshold is tried out, or when some
+        # report's refresh did not run (then the stored ones may be behind: a rebuild repairs them).
+        on_demand = options["outlier_z"] or StaleReport.objects.exists()
+        findings = findings_for_period(period=period, thresholds=thresholds) if on_demand else findings_stored(period)
         if options["json"]:
             self.stdout.write(json.dumps({"findings": [f.as_json() for f in findings]}, ensure_ascii=False))
             return

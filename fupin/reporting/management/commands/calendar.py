@@ -36,7 +36,7 @@ class Command(FupinCommand):
         deadline.add_argument("--date", help="规则 fixed：指定的截止日期 YYYY-MM-DD")
         show = sub.add_parser("show", help="列出一年各月的截止日期和日历来源")
         show.add_argument("year", type=int)
-        enter = sub.add_parser("enter", help="录入一年的节假日安排（文件中每行“名称 日期 放假/上班”；- 表示标准输入）")
+        enter = sub.add_parser("enter", help="录入一年的节假日安排（文件为国务院通知原文，或每行“名称 日期 放假/上班”；- 表示标准输入）")
         enter.add_argument("year", type=int)
         enter.add_argument("file")
 

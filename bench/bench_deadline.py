@@ -1,0 +1,246 @@
+"""Deadline day on `fupin serve`: 20 reporters, each sending its unit's months one request per report (the month
+form: three lines and the submission together). Reference, timed in the same run on the same database: the
+database's own commit rate (20 threads, one small INSERT per transaction).
+
+    .venv/bin/python bench/bench_deadline.py [--reports 10] [--repeats 3] [--postgres URL]
+
+Prints reports/s, p50/p99 per request, failures, and the ratio to the database's commit rate, per database,
+median of interleaved repeats. Every database it uses it creates itself, under a name of its own, and drops.
+"""
+
+import argparse
+import http.cookiejar
+import json
+import multiprocessing
+import os
+import re
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+import urllib.request
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+FUPIN = str(Path(sys.executable).with_name("fupin"))
+CLIENTS = 20
+SECRET = "bench-deadline-" + uuid.uuid4().hex
+PASSWORD = "deadline-day-1"
+
+MAKE_REPORTERS = """
+import json
+from django.contrib.auth import get_user_model
+from fupin.units.models import Membership, Role
+from fupin.units.selectors import reporting_units
+out = {}
+for number, unit in enumerate(reporting_units()[:%d], start=1):
+    user = get_user_model().objects.create_user(username=f"r{number:02d}", password="%s")
+    Membership.objects.create(user=user, unit=unit, role=Role.REPORTER)
+    out[user.username] = unit.pk
+print(json.dumps(out))
+"""
+
+
+def fupin(env, *args) -> str:
+    result = subprocess.run([FUPIN, *args], env=env, capture_output=True, text=True, timeout=600)
+    if result.returncode:
+        raise SystemExit(result.stderr)
+    return result.stdout
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def client(base: str, username: str, unit_id: int, periods: list[str], go: str, out) -> None:
+    """One reporter: log in, wait for the start, then one POST per month (lines + submit)."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), NoRedirect)
+
+    def post(path, data):
+        token = next(c.value for c in jar if c.name == "csrftoken")
+        body = urllib.parse.urlencode(data | {"csrfmiddlewaretoken": token}).encode()
+        try:
+            with opener.open(base + path, body, timeout=120) as response:
+                return response.status, response.headers.get("Location", "")
+        except urllib.error.HTTPError as exc:
+            return exc.code, exc.headers.get("Location", "")
+
+    opener.open(base + "/login/").read()
+    post("/login/", {"username": username, "password": PASSWORD})
+    while not os.path.exists(go):
+        time.sleep(0.005)
+    timings, failures = [], 0
+    for number, period in enumerate(periods, start=1):
+        data = {"row-TOTAL_FORMS": "3", "row-INITIAL_FORMS": "0", "submit": "on"}
+        for row, amount in enumerate((f"{number}.25", "0.35", "3.333333")):
+            data |= {f"row-{row}-product": "小米", f"row-{row}-source_text": f"扶贫832平台{row}",
+                     f"row-{row}-method": "线上", f"row-{row}-amount_wan": amount}
+        start = time.perf_counter()
+        status, location = post(f"/reporting/{unit_id}/{period}/month/", data)
+        timings.append(time.perf_counter() - start)
+        failures += status != 302 or "/month/" in location
+    out.put({"timings": timings, "failures": failures})
+
+
+def serve(env, log):
+    port = 18000 + os.getpid() % 1000
+    base = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen([FUPIN, "serve", "--bind", f"127.0.0.1:{port}"], env=env | {"SECRET_KEY": SECRET},
+                              stdout=log, stderr=subprocess.STDOUT)
+    for _ in range(600):
+        try:
+            urllib.request.urlopen(base + "/healthz", timeout=5).read()
+            return server, base
+        except OSError:
+            time.sleep(0.1)
+    raise SystemExit("fupin serve did not start")
+
+
+def app_round(env, reporters, periods, tmp) -> dict:
+    go = Path(tmp) / f"go-{uuid.uuid4().hex}"
+    with open(Path(tmp) / "server.log", "a") as log:
+        server, base = serve(env, log)
+        try:
+            queue = multiprocessing.Queue()
+            procs = [multiprocessing.Process(target=client, args=(base, user, unit, periods, str(go), queue))
+                     for user, unit in reporters.items()]
+            for p in procs:
+                p.start()
+            time.sleep(3)  # every client logged in and waiting
+            start = time.perf_counter()
+            go.touch()
+            results = [queue.get(timeout=900) for _ in procs]
+            elapsed = time.perf_counter() - start
+            for p in procs:
+                p.join()
+        finally:
+            server.terminate()
+            server.wait(timeout=60)
+    timings = sorted(t for r in results for t in r["timings"])
+    return {"reports_per_s": len(timings) / elapsed, "p50": statistics.median(timings),
+            "p99": timings[min(len(timings) - 1, int(len(timings) * 0.99))],
+            "failures": sum(r["failures"] for r in results)}
+
+
+def commit_rate(connect, statements: int = 200) -> float:
+    """Commits per second with CLIENTS threads, each its own connection, one INSERT per transaction."""
+    def worker():
+        conn = connect()
+        for i in range(statements):
+            conn.execute_insert(i)
+        conn.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(CLIENTS)]
+    start = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return CLIENTS * statements / (time.perf_counter() - start)
+
+
+class SqliteConn:
+    def __init__(self, path):
+        self.conn = sqlite3.connect(path, timeout=30, isolation_level=None)
+        self.conn.execute("PRAGMA journal_mode=WAL")
+        self.conn.execute("PRAGMA synchronous=NORMAL")  # the app's own settings (fupin/settings.py)
+
+    def execute_insert(self, i):
+        self.conn.execute("BEGIN IMMEDIATE")
+        self.conn.execute("INSERT INTO bench_commit (n) VALUES (?)", (i,))
+        self.conn.execute("COMMIT")
+
+    def close(self):
+        self.conn.close()
+
+
+class PgConn:
+    def __init__(self, url):
+        import psycopg
+
+        self.conn = psycopg.connect(url, autocommit=True)
+
+    def execute_insert(self, i):
+        with self.conn.transaction():
+            self.conn.execute("INSERT INTO bench_commit (n) VALUES (%s)", (i,))
+
+    def close(self):
+        self.conn.close()
+
+
+def run_database(label, env, connect, make_table, reports, repeats, tmp):
+    fupin(env, "init")
+    reporters = json.loads(fupin(env, "shell", "-c", MAKE_REPORTERS % (CLIENTS, PASSWORD)).strip().splitlines()[-1])
+    make_table()
+    app, ref = [], []
+    for repeat in range(repeats):  # interleaved: the machine's mood touches both alike
+        year = 2021 + repeat
+        periods = [f"{year}-{m:02d}" for m in range(1, reports + 1)]
+        ref.append(commit_rate(connect))
+        app.append(app_round(env, reporters, periods, tmp))
+    rate = statistics.median(r["reports_per_s"] for r in app)
+    commits = statistics.median(ref)
+    print(f"{label}: {CLIENTS} clients × {reports} reports, {repeats} interleaved repeats (medians)")
+    print(f"  reports/s {rate:.1f}   p50 {statistics.median(r['p50'] for r in app) * 1000:.0f} ms   "
+          f"p99 {statistics.median(r['p99'] for r in app) * 1000:.0f} ms   "
+          f"failures {sum(r['failures'] for r in app)}")
+    print(f"  database commits/s {commits:.0f}   reports/s ÷ commits/s = 1/{commits / rate:.1f}")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--reports", type=int, default=10, help="months each client sends")
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432/postgres",
+                        help="an admin URL; the benchmark creates and drops its own database there ('' to skip)")
+    args = parser.parse_args()
+    tmp = tempfile.mkdtemp(prefix="bench-deadline-")
+    base_env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"} | {"FUPIN_HOME": tmp}
+    try:
+        path = Path(tmp) / "var" / "fupin.sqlite3"
+        env = base_env
+
+        def sqlite_table():
+            with sqlite3.connect(path) as conn:
+                conn.execute("CREATE TABLE bench_commit (id INTEGER PRIMARY KEY, n INTEGER)")
+
+        run_database("SQLite", env, lambda: SqliteConn(path), sqlite_table, args.reports, args.repeats, tmp)
+        if args.postgres:
+            run_postgres(args, base_env, tmp)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def run_postgres(args, base_env, tmp):
+    try:
+        import psycopg
+
+        admin = psycopg.connect(args.postgres, autocommit=True)
+    except Exception as exc:  # noqa: BLE001 - no server: say so and skip
+        print(f"PostgreSQL: skipped ({exc})")
+        return
+    name = f"bench_deadline_{uuid.uuid4().hex[:12]}"
+    url = re.sub(r"/[^/]*$", f"/{name}", args.postgres)
+    admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        def pg_table():
+            with psycopg.connect(url, autocommit=True) as conn:
+                conn.execute("CREATE TABLE bench_commit (id serial PRIMARY KEY, n integer)")
+
+        run_database("PostgreSQL", base_env | {"DATABASE_URL": url}, lambda: PgConn(url), pg_table,
+                     args.reports, args.repeats, tmp)
+    finally:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,126 @@
+"""A unit's whole month in one request: its lines (and, if asked, the submission) stored together.
+
+On deadline day a reporter who adds three lines one by one and then submits makes five requests, each taking the
+write lock; this makes it one. Every line is judged by the one validator (reporting.validation), exactly as a
+line added alone; a refused line refuses the whole month and nothing is stored.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db import transaction
+
+from fupin.core.errors import UserError
+from fupin.core.periods import Period
+from fupin.reporting.models import Submission
+from fupin.reporting.services import (
+    LineInput,
+    _attribute,
+    _clear_sign_off,
+    _lines_retire,
+    _lock_or_create,
+    ensure_unit_may_change,
+    lines_bulk_add,
+    submission_submit,
+    submission_update,
+)
+from fupin.reporting.signals import submission_saved
+from fupin.reporting.validation import Check, LineRefused, LineValidator
+from fupin.units.models import Unit
+
+MONTH_EMPTY = "没有填写任何明细：请至少填写一行，或勾选“零报告（本期无消费扶贫采购）”"
+MONTH_ROW_REFUSED = "第{row}行：{reasons}"
+
+
+class MonthRefused(UserError):
+    """Rows refused by the validator, by their row number on the form (1-based)."""
+
+    def __init__(self, refused: dict[int, LineRefused]):
+        details = [MONTH_ROW_REFUSED.format(row=row, reasons="；".join(c.message for c in exc.checks))
+                   for row, exc in sorted(refused.items())]
+        super().__init__(f"有{len(refused)}行明细未通过检查，本月明细都未保存", details=details)
+        self.refused = refused
+
+
+@dataclass
+class MonthSaved:
+    submission: Submission
+    added: int
+    checks: dict[int, list[Check]] = field(default_factory=dict)  # 警告/提示 by row, for the page to show
+    submitted: bool = False
+    submit_refused: UserError | None = None
+
+
+def rows_judged(*, period: Period, rows: dict[int, LineInput]) -> tuple[dict[int, list[Check]],
+                                                                      dict[int, LineRefused]]:
+    """Each row through the one validator: what it says of the rows it takes, and the rows it refuses."""
+    validator = LineValidator(period=period)
+    checks, refused = {}, {}
+    for row, line in rows.items():
+        try:
+            checks[row] = validator.refuse_errors(line)
+        except LineRefused as exc:
+            refused[row] = exc
+    return checks, refused
+
+
+def month_save(*, unit: Unit, period: Period, rows: dict[int, LineInput], by, summary: str | None = None,
+               is_zero_report: bool = False, submit: bool = False) -> MonthSaved:
+    """Add the rows' lines to the unit's report for the period (begun if missing), then submit it if asked.
+    The lines are stored even when the submission is refused (the page says why, the lines stay to be fixed).
+
+    `rows` maps the form's row numbers to lines, so that a refusal names the row the person sees.
+    """
+    if not rows and not is_zero_report:
+        raise UserError(MONTH_EMPTY)
+    checks, refused = rows_judged(period=period, rows=rows)
+    if refused:
+        raise MonthRefused(refused)
+    with transaction.atomic():
+        submission, _ = _lock_or_create(unit, period, by)
+        submission = Submission.objects.select_for_update().select_related("unit").get(pk=submission.pk)
+        ensure_unit_may_change(submission, by)
+        if summary is not None or is_zero_report != submission.is_zero_report:
+            submission = submission_update(submission=submission, by=by, summary=summary,
+                                           is_zero_report=is_zero_report)
+        if rows:
+            last = submission.lines.order_by("-position").values_list("position", flat=True).first() or 0
+            lines_bulk_add(submission=submission, lines=list(rows.values()), by=by, start=last + 1)
+            _clear_sign_off(submission)
+            _attribute(submission, by, f"整月填报：新增{len(rows)}条明细")
+            submission.save()  # the rollup and the audit trail hear of the lines through their report
+            submission_saved.send(sender=Submission, submission=submission, by=by)
+    saved = MonthSaved(submission=submission, added=len(rows),
+                       checks={row: found for row, found in checks.items() if found})
+    if submit:  # after the lines are kept: a refused submission (a 警告 awaiting 上报说明) keeps what was typed
+        try:
+            saved.submission = submission_submit(submission=submission, by=by)
+            saved.submitted = True
+        except UserError as exc:
+            saved.submit_refused = exc
+    return saved
+
+
+def month_replace(*, unit: Unit, period: Period, rows: dict[int, LineInput], by, summary: str | None = None,
+                  is_zero_report: bool = False) -> MonthSaved:
+    """The unit's lines for the period become exactly `rows` (the API's PUT): the old ones leave the ledger with
+    their audit rows, as a re-imported file's do. Only a report the unit may still change is replaced."""
+    checks, refused = rows_judged(period=period, rows=rows)
+    if refused:
+        raise MonthRefused(refused)
+    with transaction.atomic():
+        submission, _ = _lock_or_create(unit, period, by)
+        submission = Submission.objects.select_for_update().select_related("unit").get(pk=submission.pk)
+        ensure_unit_may_change(submission, by)
+        _lines_retire(submission, by, "整月替换（接口）")
+        if rows:
+            lines_bulk_add(submission=submission, lines=list(rows.values()), by=by)
+        submission.is_zero_report = is_zero_report
+        if summary is not None:
+            submission.summary = summary.strip()
+        _clear_sign_off(submission)
+        _attribute(submission, by, f"整月替换（接口）：{len(rows)}条明细")
+        submission.full_clean()
+        submission.save()
+        submission_saved.send(sender=Submission, submission=submission, by=by)
+    return MonthSaved(submission=submission, added=len(rows),
+                      checks={row: found for row, found in checks.items() if found})
