@@ -177,7 +177,8 @@ def load(con, vendor: str) -> None:
     copy_table(con, PurchaseLine, "lines", {
         "id": "id", "submission_id": "submission_id", "position": "position", "channel_code": "channel_code",
         "method": "method", "consumption_type": "consumption_type", "amount_fen": "amount_fen",
-        "excluded": "excluded", "exclusion_reason": "CASE WHEN excluded THEN '不属于消费' ELSE '' END"}, vendor)
+        "excluded": "excluded", "exclusion_reason": "CASE WHEN excluded THEN '不属于消费' ELSE '' END",
+        "period_year": str(YEAR)}, vendor)  # the partition key: every generated report lies in YEAR
     from django.db import connection
 
     with connection.cursor() as cur:

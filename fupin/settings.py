@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "fupin.policy",
     "fupin.site",
     "fupin.api",
+    "fupin.province",
     "ninja",  # the API's interactive page (Swagger UI), served from the package: no CDN
     # After fupin's apps: its history-purging commands are then shadowed by fupin.reporting's refusals
     # (Django takes a command from the first app in this list that has it).

@@ -27,6 +27,7 @@ urlpatterns = [
     path("import/", include("fupin.ingest.urls")),
     path("quality/", include("fupin.quality.urls")),
     path("units/", include("fupin.units.urls")),
+    path("province/", include("fupin.province.urls")),
     path("api/v1/", api.urls),
     path("api/tokens/", api_views.tokens, name="api_tokens"),
     path("api/tokens/<int:token_id>/revoke/", api_views.token_revoke, name="api_token_revoke"),

@@ -9,9 +9,13 @@ from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as InputInvalid
 from ninja.security import HttpBearer
 
-from fupin.api import unit_reports  # noqa: F401 - registers the report endpoints on the units router
+from fupin.api import findings, unit_reports  # noqa: F401 - register the report endpoints on the units router
+from fupin.api.aggregates import router as aggregates_router
+from fupin.api.errors import QueryInvalid
 from fupin.api.federation import router as federation_router
 from fupin.api.reports import router as reports_router
+from fupin.api.rounds import router as rounds_router
+from fupin.api.timeliness import router as timeliness_router
 from fupin.api.tokens import token_user
 from fupin.api.units import router as units_router
 from fupin.core.errors import UserError
@@ -35,6 +39,10 @@ api = NinjaAPI(title="消费帮扶统计系统接口", version="1", description=
 api.add_router("/units", units_router)
 api.add_router("/reports", reports_router)
 api.add_router("/federation", federation_router)
+api.add_router("", rounds_router)
+api.add_router("", findings.router)
+api.add_router("", aggregates_router)
+api.add_router("", timeliness_router)
 
 
 def _error(request, status: int, code: str, message: str, details: list | None = None, **more):
@@ -73,3 +81,8 @@ def refused(request, exc: UserError):
 def input_invalid(request, exc: InputInvalid):
     details = [f"{'.'.join(str(p) for p in e.get('loc', ()))}：{e.get('msg', '')}" for e in exc.errors]
     return _error(request, 422, "invalid_input", INPUT_INVALID, details)
+
+
+@api.exception_handler(QueryInvalid)
+def query_invalid(request, exc: QueryInvalid):
+    return _error(request, 422, "invalid_input", INPUT_INVALID, exc.details)

@@ -1,7 +1,8 @@
 """`fupin push`: the city's approved figures for a period, sent to the province's fupin as the city's report.
 
 The payload is per unit, standard channel and method (one row each, summed in SQL: never the lines in Python),
-or — when the province asks for them (`--lines`) — the lines themselves. Nothing unapproved leaves the city."""
+or — when the province asks for them (`--lines`) — the lines themselves. Each unit carries its parent and path so
+the province can draw the city's tree. Nothing unapproved leaves the city."""
 
 import json
 import urllib.error
@@ -15,6 +16,7 @@ from fupin.core.errors import UserError
 from fupin.core.periods import Period
 from fupin.quality.models import Channel
 from fupin.reporting.models import COUNTED_STATUSES, PurchaseLine, Status, Submission, period_name
+from fupin.units.models import Unit
 from fupin.units.selectors import reporting_units, root_unit
 
 PUSH_FORMAT = "fupin-push/1"
@@ -26,6 +28,22 @@ PROVINCE_REFUSED = "省级系统拒绝了推送（{status}）：{message}"
 
 def _within(period: Period, prefix: str = "") -> dict:
     return {f"{prefix}first_month__gte": period.first, f"{prefix}last_month__lte": period.last}
+
+
+def _unit_row(unit, root) -> dict:
+    """A unit as the province keeps it: its key, names, and its place in the city's tree (the city itself is the
+    top, so its own key is left out of parent and path)."""
+    return {"key": unit.pk, "name": unit.name, "short_name": unit.short_name, "kind": unit.kind, "order": unit.order,
+            "parent": None if unit.parent_id == root.pk else unit.parent_id,
+            "path": unit.path[len(root.path) - 1:] if unit.path.startswith(root.path) else unit.path}
+
+
+def _parents(pushed: list, root) -> list:
+    """The units between the city and the pushed ones that reported nothing themselves: sent so that the
+    province's tree stays whole (a 产业工会 whose members reported, say)."""
+    have = {u.pk for u in pushed} | {root.pk}
+    wanted = {int(part) for u in pushed for part in u.path.strip("/").split("/") if part} - have
+    return list(Unit.objects.filter(pk__in=wanted).order_by("path")) if wanted else []
 
 
 def push_payload(*, period: Period, lines: bool = False, now: datetime | None = None) -> dict:
@@ -41,6 +59,7 @@ def push_payload(*, period: Period, lines: bool = False, now: datetime | None = 
     approved = Submission.objects.filter(unit__in=units, status=Status.APPROVED, **_within(period))
     if not approved.exists():
         raise UserError(NOTHING_APPROVED.format(period=period_name(period)))
+    pushed = list(units.filter(pk__in=approved.values("unit_id")))
     groups = (counted.values("submission__unit_id", "channel_code", "method")
               .annotate(amount_fen=Sum("amount_fen"), quantity_g=Sum("quantity_g"), line_count=Count("id"))
               .order_by("submission__unit_id", "channel_code", "method"))
@@ -48,8 +67,8 @@ def push_payload(*, period: Period, lines: bool = False, now: datetime | None = 
         "format": PUSH_FORMAT, "period": str(period), "pushed_at": (now or timezone.now()).isoformat(),
         "source": {"root": root.name, "short_name": root.short_name},
         "channels": dict(Channel.objects.values_list("code", "name")),
-        "units": [{"key": u.pk, "name": u.name, "short_name": u.short_name, "kind": u.kind, "order": u.order}
-                  for u in units.filter(pk__in=approved.values("unit_id"))],
+        "units": [_unit_row(u, root) for u in pushed],
+        "parents": [_unit_row(u, root) for u in _parents(pushed, root)],
         "groups": [{"unit": g["submission__unit_id"], "channel_code": g["channel_code"], "method": g["method"],
                     "amount_fen": g["amount_fen"], "quantity_g": g["quantity_g"], "line_count": g["line_count"]}
                    for g in groups],

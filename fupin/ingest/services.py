@@ -22,6 +22,7 @@ from fupin.ingest.limits import MB, ReadLimits
 from fupin.ingest.messages import Issue
 from fupin.ingest.models import ImportJob, JobStatus
 from fupin.ingest.report import ImportReport
+from fupin.quality.stored import refresh_deferred
 from fupin.reporting.models import Status
 from fupin.reporting.quota import ensure_quota
 from fupin.units import access
@@ -74,11 +75,12 @@ def _walk(folder: Path) -> Iterator[Path]:
 def import_files(paths: list[Path], *, options: ImportOptions, progress=None) -> Iterator[ImportReport]:
     """Each file on its own, all or nothing per file; one context (unit names, channels) for them all."""
     context = ImportContext()
-    for path in paths:
-        report = import_file(path, options=options, context=context)
-        if progress is not None:
-            progress.update(1)
-        yield report
+    with refresh_deferred():  # the review queue's items: computed once for all the files' reports, at the end
+        for path in paths:
+            report = import_file(path, options=options, context=context)
+            if progress is not None:
+                progress.update(1)
+            yield report
 
 
 # Uploads: preview, then confirm ---------------------------------------------------------------------------

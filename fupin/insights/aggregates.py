@@ -174,6 +174,12 @@ def _within(period: Period, prefix: str = "") -> Q:
     return Q(**{f"{prefix}first_month__gte": period.first, f"{prefix}last_month__lte": period.last})
 
 
+def _lines_within(period: Period) -> Q:
+    """Lines of the reports within the period; the year condition is implied by the dates, and lets PostgreSQL
+    read only those years' partitions of the lines (docs/全国规模部署.md)."""
+    return _within(period, "submission__") & Q(period_year__gte=period.first.year, period_year__lte=period.last.year)
+
+
 def _line_atoms(lines, by_unit: bool, columns: list[str]):
     """(unit id or None, first, last, *columns, excluded, amount, count) over counted lines."""
     fields = (["submission__unit_id"] if by_unit else []) + ["submission__first_month", "submission__last_month"]
@@ -207,7 +213,7 @@ def _from_rollup(root, period, filters, columns, keep, by_child, children, by_mo
         *values, a, n, xa, xn = row[1:] if by_child else row
         yield unit_id, values if by_month else [None, None, *values], Figures(a, n, xa, xn)
     if by_child and (keep is None or root.pk in keep):  # the root's own lines (本级)
-        own = PurchaseLine.objects.filter(_within(period, "submission__"), _column_filters(filters),
+        own = PurchaseLine.objects.filter(_lines_within(period), _column_filters(filters),
                                           submission__unit_id=root.pk)
         for _, values, figures in _line_atoms(own, False, columns):
             yield root.pk, values, figures
@@ -215,7 +221,7 @@ def _from_rollup(root, period, filters, columns, keep, by_child, children, by_mo
 
 def _from_lines(root, period, filters, columns, keep, by_child):
     lo, hi = root.path, root.path[:-1] + "0"
-    lines = PurchaseLine.objects.filter(_within(period, "submission__"), _column_filters(filters),
+    lines = PurchaseLine.objects.filter(_lines_within(period), _column_filters(filters),
                                         submission__unit__path__gte=lo, submission__unit__path__lt=hi)
     need_unit = by_child or keep is not None
     atoms = list(_line_atoms(lines, need_unit, columns))

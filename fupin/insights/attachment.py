@@ -183,3 +183,51 @@ def attachment_table(*, period: Period, user=None, root: Unit | None = None) -> 
         .exclude(first_month__gte=period.first, last_month__lte=period.last)
         .select_related("unit"))
     return table
+
+
+@dataclass
+class AttachmentPage(AttachmentTable):
+    """One page of the attachment table for the web: the page's units with their lines, the whole table's total
+    and screening from sums. The downloads (attachment_table) still list every unit."""
+
+    page: Page | None = None
+    total_all_fen: int = 0
+
+    @cached_property
+    def total_fen(self) -> int:
+        return self.total_all_fen
+
+
+def _lines_of(period: Period, unit_ids: list[int]):
+    within = Q(submission__first_month__gte=period.first, submission__last_month__lte=period.last,
+               submission__status__in=COUNTED_STATUSES, submission__unit__in=unit_ids, excluded=False)
+    return (PurchaseLine.objects.filter(within)
+            .order_by("submission__first_month", "submission_id", "position", "pk")
+            .values_list("submission__unit_id", "product", "source_text", "channel_code", "method", "method_text",
+                         "purchase_date", "quantity_g", "amount_fen", "date_text"))
+
+
+def attachment_page(*, period: Period, user=None, root: Unit | None = None, page=None,
+                    size: int = OVERVIEW_PAGE_SIZE) -> AttachmentPage:
+    """The attachment table a page of units at a time (attachment_overview's page and totals), with the lines of
+    that page's units only: a bounded page whatever the ledger's size."""
+    from fupin.insights.screened import screened_of_units
+
+    root = root or root_unit()
+    overview = attachment_overview(period=period, user=user, root=root, page=page, size=size)
+    rows = {r.unit.pk: AttachmentUnit(unit=r.unit, reported=r.reported) for r in overview.units}
+    for unit_id, product, source, channel, method, method_text, day, quantity, amount, day_text in \
+            _lines_of(period, list(rows)):
+        rows[unit_id].lines.append(AttachmentLine(product, source, channel, method, method_text, day, quantity,
+                                                  amount, day_text))
+    units = _table_units(period, user, root)
+    excluded_lines, excluded_fen = screened_of_units(units.values("pk"), period)
+    table = AttachmentPage(period=period, title=overview.title, units=list(rows.values()), page=overview.page,
+                           total_all_fen=overview.total_fen, excluded_lines=excluded_lines,
+                           excluded_fen=excluded_fen)
+    table.straddling = list(
+        Submission.objects.filter(unit__in=units.values("pk"), status__in=COUNTED_STATUSES)
+        .filter(first_month__lte=period.last, last_month__gte=period.first)
+        .exclude(first_month__gte=period.first, last_month__lte=period.last)
+        .select_related("unit").order_by("unit__path", "first_month")[:50])
+    return table

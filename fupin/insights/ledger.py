@@ -64,7 +64,9 @@ def ledger_lines(*, user, filters: LedgerFilters) -> QuerySet[PurchaseLine]:
     f = filters
     lines = PurchaseLine.objects.filter(_visible(user))
     if f.period is not None:
-        lines = lines.filter(submission__first_month__gte=f.period.first, submission__last_month__lte=f.period.last)
+        lines = lines.filter(submission__first_month__gte=f.period.first, submission__last_month__lte=f.period.last,
+                             # implied by the line above; lets PostgreSQL read only those years' partitions
+                             period_year__gte=f.period.first.year, period_year__lte=f.period.last.year)
     if f.unit is not None:
         lines = lines.filter(f.unit.subtree_q("submission__unit__"))
     if f.product:

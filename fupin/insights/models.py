@@ -83,3 +83,29 @@ class RollupDirty(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit_id} {self.first_month:%Y-%m}:{self.last_month:%Y-%m}"
+
+
+class SubmissionScreened(models.Model):
+    """What the office's screening took out of one counted submission: lines excluded as not consumption (剔除)
+    apart from duplicates merged into another line (合并), and how many kept lines took others in.
+
+    Kept at write beside `SubmissionSum` (re-summed from the submission's excluded lines, which are few), so the
+    dashboard's 已剔除 and the circular read sums, never the lines. A row exists only while the submission counts
+    and has excluded lines.
+    """
+
+    submission = models.OneToOneField(Submission, on_delete=models.CASCADE, related_name="+", primary_key=True)
+    # The submission's span, copied (its change re-sums the row): the whole tree's figures need no join.
+    first_month = models.DateField()
+    last_month = models.DateField()
+    excluded_fen = models.BigIntegerField(default=0)
+    excluded_lines = models.BigIntegerField(default=0)
+    merged_fen = models.BigIntegerField(default=0)
+    merged_lines = models.BigIntegerField(default=0)
+    merged_groups = models.BigIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["first_month", "last_month"], name="screened_span")]
+
+    def __str__(self) -> str:
+        return f"{self.submission_id} 剔除 {self.excluded_lines} 合并 {self.merged_lines}"

@@ -15,10 +15,11 @@ from datetime import date
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import Case, Count, F, Q, Sum, Value, When
 
 from fupin.core.periods import Period
 from fupin.insights.models import Rollup, RollupDirty, SubmissionSum
+from fupin.insights.screened_sums import screened_check, screened_clear, screened_rebuild, screened_store
 from fupin.reporting.models import COUNTED_STATUSES, PurchaseLine, Submission
 from fupin.units.models import Unit, subtree_bounds
 
@@ -118,12 +119,18 @@ def line_changed(*, old: tuple | None, new: tuple | None) -> None:
             rollup_apply(path=place[1], first=place[2], last=place[3], deltas=deltas, submission_id=submission_id)
 
 
-def _submission_line_sums(submission_ids) -> dict[int, dict[tuple, list[int]]]:
-    rows = (PurchaseLine.objects.filter(submission_id__in=submission_ids)
-            .values_list("submission_id", *KEY, "excluded").annotate(a=Sum("amount_fen"), n=Count("pk")).order_by())
+def _submission_line_sums(submission_ids, screened: list | None = None) -> dict[int, dict[tuple, list[int]]]:
+    """The submissions' sums by key from their lines: one grouped query. `screened`, when given, receives the
+    excluded lines' (submission id, reason, amount, lines) from the same rows (screened_sums.py keeps them)."""
+    reason = Case(When(excluded=True, then=F("exclusion_reason")), default=Value(""))
+    rows = (PurchaseLine.objects.filter(submission_id__in=submission_ids).annotate(why=reason)
+            .values_list("submission_id", *KEY, "excluded", "why").annotate(a=Sum("amount_fen"), n=Count("pk"))
+            .order_by())
     out: dict[int, dict] = defaultdict(dict)
-    for submission_id, channel, method, kind, excluded, a, n in rows:
+    for submission_id, channel, method, kind, excluded, why, a, n in rows:
         _add(out[submission_id], (channel, method, kind), [0, 0, a, n] if excluded else [a, n, 0, 0])
+        if excluded and screened is not None:
+            screened.append((submission_id, why, a, n))
     return out
 
 
@@ -141,7 +148,8 @@ def submission_resync(submission_id: int, *, moved_from: tuple | None = None) ->
     if place is None:
         return
     counted, path, first, last = place
-    target = _submission_line_sums([submission_id]).get(submission_id, {}) if counted else {}
+    excluded: list = []
+    target = _submission_line_sums([submission_id], excluded).get(submission_id, {}) if counted else {}
     stored = _stored_sums(submission_id)
     if moved_from is not None and stored:
         old_path, old_first, old_last = moved_from
@@ -154,10 +162,13 @@ def submission_resync(submission_id: int, *, moved_from: tuple | None = None) ->
     for key, figures in stored.items():
         _add(deltas, key, figures, -1)
     rollup_apply(path=path, first=first, last=last, deltas=deltas, submission_id=submission_id)
+    # The row exists exactly when the stored sums had excluded lines: no query for the many without.
+    screened_store(submission_id, place, excluded, existed=any(v[3] for v in stored.values()))
 
 
 def submission_clear(submission_id: int) -> None:
     """The submission's lines are all going (in SQL, no per-line signal): take its whole contribution out."""
+    screened_clear(submission_id)
     place = submission_place(submission_id)
     stored = _stored_sums(submission_id)
     if place is not None and stored:
@@ -290,13 +301,15 @@ def _rebuild_unit_rows(cursor, pk: int, path: str, period: Period | None) -> Non
         [pk, lo, hi, *params])
 
 
-def rollup_rebuild(*, period: Period | None = None, progress=None) -> int:
+def rollup_rebuild(*, period: Period | None = None, progress=None, screened: bool = True) -> int:
     """Re-sum the submissions' sums and every rolled-up unit's rows for the spans lying within `period` (all
     without one), set-based, one unit per transaction. Idempotent; run it again after an interruption. Returns
     units re-summed. A repair: run it when nobody is writing (a write meanwhile may need another run)."""
     with transaction.atomic(), connection.cursor() as cursor:
         SubmissionSum.objects.filter(_within(period, "submission__")).delete()
         _rebuild_submission_sums(cursor, period)
+        if screened:  # False only in the migration that runs before the screened sums' table exists
+            screened_rebuild(period)
     units = _rolled_units()
     for pk, path in units:
         with transaction.atomic(), connection.cursor() as cursor:
@@ -346,6 +359,10 @@ def rollup_check(*, period: Period | None = None, progress=None, limit: int = 50
     stored = {(row[0], *row[1:4]): list(row[4:]) for row in SubmissionSum.objects.filter(
         _within(period, "submission__")).values_list("submission_id", *KEY, *COUNTS)}
     compare("报表合计", stored, _fresh_submission_sums(period))
+    for submission_id, was, fresh in screened_check(period):
+        found += 1
+        if len(told) < limit:
+            told.append(ROW_DIFFERS.format(where="剔除合并合计", key=submission_id, stored=was, fresh=fresh))
     for pk, path in _rolled_units():
         rows = Rollup.objects.filter(_within(period), ancestor_id=pk).values_list("first_month", "last_month",
                                                                                *KEY, *COUNTS)

@@ -7,13 +7,12 @@ circular's sentence both read this one fact.
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
-from django.db.models import Count, Sum
+from django.db.models import Sum
 
 from fupin.core.periods import Period
-from fupin.insights.models import SubmissionSum
 from fupin.reporting.exclusions import MERGED_INTO
-from fupin.reporting.models import COUNTED_STATUSES, PurchaseLine
 from fupin.units import access
 from fupin.units.models import Unit
 
@@ -24,39 +23,51 @@ MERGED_REASON = re.compile("^" + re.escape(MERGED_INTO).replace(re.escape("{n}")
 class Screened:
     excluded_lines: int = 0
     excluded_fen: int = 0
-    excluded_units: list[Unit] = field(default_factory=list)
     merged_lines: int = 0  # lines folded into another
     merged_fen: int = 0  # money moved into the kept lines (still counted there)
     merged_groups: int = 0  # kept lines that took others in: what a person calls one merge
+    _units_query: object = field(default=None, repr=False, compare=False)
+
+    @cached_property
+    def excluded_units(self) -> list[Unit]:
+        """The units lines were taken out of, read only when asked (a year may name thousands)."""
+        if not self.excluded_lines or self._units_query is None:
+            return []
+        return list(Unit.objects.filter(pk__in=self._units_query).order_by("path"))
 
 
 def is_merged(reason: str) -> bool:
     return bool(MERGED_REASON.match(reason or ""))
 
 
+def _whole_system(root: Unit) -> bool:
+    return root.parent_id is None and not Unit.objects.filter(parent=None).exclude(pk=root.pk).exists()
+
+
 def screened(*, root: Unit, period: Period, user=None) -> Screened:
-    """Three aggregate queries, never the lines themselves (a year may have screened out thousands)."""
-    lines = PurchaseLine.objects.filter(root.subtree_q("submission__unit__"), excluded=True,
-                                        submission__status__in=COUNTED_STATUSES,
-                                        submission__first_month__gte=period.first,
-                                        submission__last_month__lte=period.last)
+    """One aggregate over the submissions' screened sums (kept at write, screened_sums.py), never the lines."""
+    from fupin.insights.models import SubmissionScreened
+
+    # A row exists only while its submission counts, with the submission's span: the whole system's figures
+    # are read from these rows alone; a part of the tree joins its units.
+    rows = SubmissionScreened.objects.filter(first_month__gte=period.first, last_month__lte=period.last)
+    if not _whole_system(root):
+        rows = rows.filter(root.subtree_q("submission__unit__"))
     if user is not None:
-        lines = lines.filter(access.visible_units_q(user, "submission__unit__"))
-    # Only the reports that have excluded lines at all (their sums say so, kept at write) are read line by line.
-    lines = lines.filter(submission_id__in=SubmissionSum.objects.filter(
-        excluded_lines__gt=0, submission__first_month__gte=period.first,
-        submission__last_month__lte=period.last).values("submission_id"))
-    merged = lines.filter(exclusion_reason__regex=MERGED_REASON.pattern)
-    taken_out = lines.exclude(exclusion_reason__regex=MERGED_REASON.pattern)
-    result = Screened()
-    totals = taken_out.aggregate(n=Count("pk"), a=Sum("amount_fen"))
-    result.excluded_lines, result.excluded_fen = totals["n"], totals["a"] or 0
-    totals = merged.aggregate(n=Count("pk"), a=Sum("amount_fen"))
-    result.merged_lines, result.merged_fen = totals["n"], totals["a"] or 0
-    if result.merged_lines:
-        # One kept line per (report, "merged into line n"): what a person calls one merge.
-        result.merged_groups = merged.values("submission_id", "exclusion_reason").distinct().order_by().count()
-    if result.excluded_lines:
-        result.excluded_units = list(Unit.objects.filter(pk__in=taken_out.values("submission__unit_id"))
-                                     .order_by("path"))
+        rows = rows.filter(access.visible_units_q(user, "submission__unit__"))
+    totals = rows.aggregate(**{name: Sum(name) for name in
+                               ("excluded_lines", "excluded_fen", "merged_lines", "merged_fen", "merged_groups")})
+    result = Screened(**{name: value or 0 for name, value in totals.items()})
+    result._units_query = rows.filter(excluded_lines__gt=0).values("submission__unit_id")
     return result
+
+
+def screened_of_units(units, period: Period) -> tuple[int, int]:
+    """(lines, amount) excluded as not consumption from these units' counted reports (`units`: a values query
+    of unit ids), from the screened sums: the attachment table's 已剔除."""
+    from fupin.insights.models import SubmissionScreened
+
+    totals = (SubmissionScreened.objects.filter(first_month__gte=period.first, last_month__lte=period.last,
+                                                submission__unit__in=units)
+              .aggregate(n=Sum("excluded_lines"), a=Sum("excluded_fen")))
+    return totals["n"] or 0, totals["a"] or 0

@@ -9,7 +9,7 @@ have been replaced in SQL just before). A unit's move is seen while the stored p
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
-from fupin.insights import rollup
+from fupin.insights import rollup, screened_sums
 from fupin.reporting import signals as reporting_signals
 from fupin.reporting.models import PurchaseLine, Submission
 from fupin.units.models import Unit
@@ -19,6 +19,15 @@ LINE_STATE = ("submission_id", *rollup.KEY, "excluded", "amount_fen")
 
 def _state(line: PurchaseLine) -> tuple:
     return tuple(getattr(line, name) for name in LINE_STATE)
+
+
+EXCLUDED = LINE_STATE.index("excluded")
+
+
+def _screened_changed(old: tuple | None, new: tuple | None) -> None:
+    """An excluded line before or after (its reason may have changed too): re-sum its submission's screening."""
+    for submission_id in {state[0] for state in (old, new) if state is not None and state[EXCLUDED]}:
+        screened_sums.screened_resync(submission_id, rollup.submission_place(submission_id))
 
 
 @receiver(pre_save, sender=PurchaseLine, dispatch_uid="insights_line_saving")
@@ -32,12 +41,16 @@ def line_saving(sender, instance: PurchaseLine, raw=False, **kwargs):
 def line_saved(sender, instance: PurchaseLine, raw=False, created=False, **kwargs):
     if not raw:
         old = None if created else getattr(instance, "_rollup_old", None)
-        rollup.line_changed(old=old, new=_state(instance))
+        new = _state(instance)
+        rollup.line_changed(old=old, new=new)
+        _screened_changed(old, new)
 
 
 @receiver(post_delete, sender=PurchaseLine, dispatch_uid="insights_line_deleted")
 def line_deleted(sender, instance: PurchaseLine, **kwargs):
-    rollup.line_changed(old=_state(instance), new=None)
+    old = _state(instance)
+    rollup.line_changed(old=old, new=None)
+    _screened_changed(old, None)
 
 
 @receiver(pre_save, sender=Submission, dispatch_uid="insights_submission_saving")
@@ -49,8 +62,8 @@ def submission_saving(sender, instance: Submission, raw=False, **kwargs):
 
 
 @receiver(post_save, sender=Submission, dispatch_uid="insights_submission_saved")
-def submission_saved(sender, instance: Submission, raw=False, **kwargs):
-    if raw:
+def submission_saved(sender, instance: Submission, raw=False, created=False, **kwargs):
+    if raw or created:  # a new submission has no lines yet: nothing to sum (its lines' insert will say)
         return
     was = getattr(instance, "_rollup_was", None)
     moved = was is not None and (was[3], was[1], was[2]) != (instance.unit_id, instance.first_month,

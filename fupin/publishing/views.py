@@ -1,4 +1,4 @@
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from csp.constants import UNSAFE_INLINE
 from csp.decorators import csp_update
@@ -15,7 +15,7 @@ from fupin.core.errors import UserError
 from fupin.core.money import wan_display
 from fupin.core.web import period_param
 from fupin.insights.aggregates import by_dimension, ranking
-from fupin.insights.attachment import attachment_table
+from fupin.insights.attachment import attachment_page
 from fupin.insights.forms import pivot_form
 from fupin.insights.pivot import pivot as pivot_table
 from fupin.insights.selectors import scope_root
@@ -51,10 +51,12 @@ def _download(content: bytes, name: str, fmt: str, *, inline: bool = False) -> H
 @require_GET
 def attachment(request):
     period, error = period_param(request, default_period())
-    table = attachment_table(period=period, user=request.user)
+    # A page of units with their lines; the total and the screening from sums (the downloads list every unit).
+    table = attachment_page(period=period, user=request.user, page=request.GET.get("page"))
     return render(request, "publishing/attachment.html", {
         "period": period, "period_error": error, "table": table, "total": wan_display(table.total_fen),
-        "excluded": wan_display(table.excluded_fen),
+        "excluded": wan_display(table.excluded_fen), "page": table.page,
+        "page_link": "?" + urlencode({"period": str(period), "page": ""}),
     })
 
 

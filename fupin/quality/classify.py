@@ -21,8 +21,10 @@ from rapidfuzz.distance import Hamming
 
 from fupin.core.text import normalize
 from fupin.quality.models import Channel, ChannelAlias, ChannelKeyword
+from fupin.quality.versions import history_cached
 
 THRESHOLD = 0.80  # below it a person decides
+CACHE_MAX = 50_000  # answers a classifier keeps; it lives as long as the taxonomy does, so it is bounded
 TYPO_MIN_LENGTH = 3  # shorter words are not matched with a typo (农户/农民 differ by one character)
 # A pair (A, B): when both are found, A wins. A live stream runs on some shop; 扶贫832平台 contains 平台.
 # An online shop's 馆 or 专区 is the shop (京东扶贫馆, 832平台供销馆).
@@ -71,7 +73,8 @@ class _Word:
 class Classifier:
     """Build once (it loads the taxonomy), then classify many texts; answers are cached by normalised text.
 
-    The instance only reads after construction, so import threads may share one.
+    The instance only reads after construction (besides its answers' cache), so import threads may share one.
+    `classifier_current()` gives the process's one, built again when the taxonomy changes.
     """
 
     def __init__(self):
@@ -103,6 +106,8 @@ class Classifier:
         key = canon(text)
         answer = self._cache.get(key)
         if answer is None:
+            if len(self._cache) >= CACHE_MAX:
+                self._cache.clear()
             answer = self._cache[key] = self._classify(key)
         return replace(answer, suggestions=list(answer.suggestions), several=list(answer.several))
 
@@ -201,3 +206,8 @@ def _typo_matches(word: _Word, key: str) -> list:
         if Hamming.distance(window, word.text, score_cutoff=1) <= 1 and (size > 3 or window[-1] == word.text[-1]):
             found.append((start, start + size, word.code, word.weight * (size - 1) / size))
     return found
+
+
+def classifier_current() -> Classifier:
+    """The process's classifier, built again when a channel, alias or keyword changed (in any process)."""
+    return history_cached("classifier", (Channel, ChannelAlias, ChannelKeyword), Classifier)

@@ -153,6 +153,15 @@ LINE_RULES = [not_consumption, channel_unclear, method_rules, method_mismatch, a
 
 # -- submission rules ----------------------------------------------------------------------------------------------
 
+ROWS_NAMED = 10
+
+
+def _rows_named(lines) -> str:
+    """第1行、第4行…: at most ten rows named, then how many more, so a group of thousands stays one short sentence."""
+    named = "、".join(_row(line) for line in lines[:ROWS_NAMED])
+    return named if len(lines) <= ROWS_NAMED else f"{named}等{len(lines)}行"
+
+
 def duplicate_channel(checker, submission, lines):
     """The circular asks units to merge the same (or similar) items: one channel, one product, one line.
     The same text twice is plainly a duplicate (警告); one standard channel written two ways may be merged (提示)."""
@@ -167,9 +176,10 @@ def duplicate_channel(checker, submission, lines):
         if len(same) < 2:
             continue
         name = checker.channels[channel].name if channel in checker.channels else same[0].source_text
-        rows = "、".join(_row(line) for line in same)
+        rows = _rows_named(same)
         product = f"（{same[0].product}）" if same[0].product else ""
         identical = len({canon(line.source_text) for line in same}) == 1
+        related = [other.pk for other in same]  # one list for the group: a pushed city's lines make big groups
         if identical:
             severity, message = "警告", f"{rows}重复填报“{same[0].source_text}”{product}，应合并为一行"
         else:
@@ -177,7 +187,7 @@ def duplicate_channel(checker, submission, lines):
             severity, message = "提示", f"{rows}的{texts}同属标准渠道“{name}”{product}，可合并为一行"
         for line in same:
             found.append(_finding(severity, "duplicate_channel", submission, line,
-                                  message + "（市总可在审核队列中合并）", related=[other.pk for other in same]))
+                                  message + "（市总可在审核队列中合并）", related=related))
     return found
 
 

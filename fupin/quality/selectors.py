@@ -7,7 +7,7 @@ from django.db.models import QuerySet, Sum
 from django.utils.functional import cached_property
 
 from fupin.core.periods import Period
-from fupin.quality.classify import Classifier
+from fupin.quality.classify import classifier_current
 from fupin.quality.findings import Finding
 from fupin.quality.models import Channel, ReviewItem
 from fupin.quality.stored import stale_refresh
@@ -128,7 +128,7 @@ def review_queue(*, period: Period, user, filters: ReviewFilters | None = None, 
     with_line = ("unit", "line__submission__unit")
     waiting = _page(_items(period, user, filters, Section.WAITING).select_related(*with_line) if shows_lines
                     else none, pages, "waiting")
-    classifier = Classifier()
+    classifier = classifier_current()
     shown = []
     for line in _lines_of(waiting):  # only the page's lines are classified
         answer = classifier.classify(line.source_text)

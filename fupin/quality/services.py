@@ -9,7 +9,7 @@ from django.db import DatabaseError, transaction
 from django.db.models import Q
 
 from fupin.core.errors import UserError
-from fupin.quality.classify import Classifier, canon
+from fupin.quality.classify import canon, classifier_current
 from fupin.quality.consumption import consumption_type_infer
 from fupin.quality.models import Channel, ChannelAlias, NonConsumptionWord, StatedTotal
 from fupin.reporting.models import COUNTED_STATUSES, PurchaseLine, Status, Submission
@@ -58,13 +58,18 @@ def channel_confirm(*, line: PurchaseLine, code: str, by) -> int:
 
 def submission_defaults_fill(*, submission: Submission, by) -> int:
     """Fill what a unit left empty and the system can tell: the channel the classifier is sure of, the
-    consumption type the words suggest. Locked (accepted) reports are left alone. Returns lines changed."""
+    consumption type the words suggest. Locked (accepted) reports are left alone. Returns lines changed.
+
+    Lines judged on their way in (the month form, the import) arrive filled: only the lines still lacking one are
+    read, so a report with none costs one query."""
     if submission.status == Status.APPROVED:
         return 0
-    classifier, changed = Classifier(), 0
-    for line in submission.lines.filter(excluded=False):
+    lacking = Q(consumption_type="") | (Q(channel_code="") & ~Q(source_text=""))
+    classifier, changed = None, 0
+    for line in submission.lines.filter(lacking, excluded=False):
         changes = {}
         if not line.channel_code and line.source_text:
+            classifier = classifier or classifier_current()
             code = classifier.code_for(line.source_text)
             if code:
                 changes["channel_code"] = code

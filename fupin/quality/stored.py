@@ -8,7 +8,9 @@ size. `fupin findings rebuild` computes all of them again, unit by unit (a repai
 channel list or thresholds).
 """
 
+import threading
 from collections.abc import Callable, Iterable
+from contextlib import contextmanager
 
 from django.db import transaction
 from django.db.models import CharField, Q, Value
@@ -27,14 +29,51 @@ BATCH = 2000  # rows a bulk insert writes at once
 UNITS_A_STEP = 20  # units a rebuild computes at once: memory is bounded by their lines, not the ledger's
 
 
+_deferred = threading.local()  # .ids: the reports marked while refreshes are deferred (see refresh_deferred)
+
+
 def stale_mark(submission_ids: Iterable[int]) -> None:
-    """Mark reports stale inside the writer's transaction; their items are refreshed once it commits."""
+    """Mark reports stale inside the writer's transaction; their items are refreshed once it commits (or, within
+    `refresh_deferred`, once that ends)."""
     ids = sorted(set(submission_ids))
     if not ids:
         return
     StaleReport.objects.bulk_create([StaleReport(submission_id=pk) for pk in ids], ignore_conflicts=True)
+    deferred = getattr(_deferred, "ids", None)
+    if deferred is not None:
+        deferred.update(ids)
+        return
     # after the first, a transaction's further refreshes find nothing stale: one query each
     transaction.on_commit(stale_refresh)
+
+
+@contextmanager
+def refresh_deferred():
+    """Within it, the reports marked stale are refreshed once, at its end, rather than after each commit: a month
+    form saves and then submits (two commits), an import command stores a report a file. A unit's items are
+    computed from all its reports, so one refresh of many reports costs about as much as one of a single report.
+    Should the block fail, its marks stay and the next refresh (another write's, or a reader's) takes them."""
+    if getattr(_deferred, "ids", None) is not None:  # nested: the outer block refreshes
+        yield
+        return
+    _deferred.ids = set()
+    try:
+        yield
+        ids = _deferred.ids
+    finally:
+        _deferred.ids = None
+    stale_refresh_of(ids)
+
+
+def stale_refresh_of(submission_ids: Iterable[int]) -> int:
+    """Refresh these reports, those of them still marked stale. Returns how many were."""
+    ids, done = sorted(set(submission_ids)), 0
+    for start in range(0, len(ids), 500):
+        if still := list(StaleReport.objects.filter(submission_id__in=ids[start:start + 500])
+                         .order_by("submission_id").values_list("submission_id", flat=True)):
+            items_refresh(still)
+            done += len(still)
+    return done
 
 
 def stale_refresh() -> int:

@@ -18,8 +18,10 @@ from django.core.exceptions import ImproperlyConfigured
 
 from fupin.core.money import FEN_PER_WAN, wan_display
 from fupin.core.text import normalize
-from fupin.quality.classify import Classifier, simplified
+from fupin.quality.classify import Classifier, classifier_current, simplified
+from fupin.quality.consumption import consumption_type_infer
 from fupin.quality.models import NonConsumptionWord
+from fupin.quality.versions import history_cached
 from fupin.reporting.validation import NOTE, WARNING, Check
 
 NOT_CONSUMPTION = ("{label}“{value}”含“{word}”：{reason}，可能不属于消费扶贫。确属消费扶贫的请在上报说明中写明，"
@@ -28,6 +30,7 @@ YUAN_AS_WAN = "金额{amount}万元异常大，是否把“元”填进了“万
 CHANNEL_UNCLEAR = "产品来源“{text}”不能确定归入哪个标准渠道，待市总审核{hint}"
 CHANNEL_SEVERAL = ("产品来源“{text}”同时写了{names}几个渠道，一行只应填一个渠道：请拆成几行分别填写，"
                    "或待市总审核归入其一")
+HITS_KEPT = 50_000  # answers a screen keeps; it lives as long as the office's list does, so it is bounded
 SCREENED_FIELDS = (("product", "product", "产品名称"), ("source_text", "source", "产品来源"), ("note", "note", "备注"))
 
 
@@ -87,9 +90,18 @@ class NonConsumptionScreen:
             exceptions = tuple(_text(e) for e in row.exceptions.split("|") if e.strip())
             words.append(_Word(key, row.reason, exceptions, pattern))
         self.words = sorted(words, key=lambda w: -len(w.word))
+        self._hits: dict[tuple, tuple | None] = {}  # by the three texts: a file repeats its products and sources
 
     def hit(self, line) -> tuple[str, str, str, str, str] | None:
         """(field, label, value, word, reason) of the first hit in the product, source or note."""
+        key = tuple(getattr(line, attribute, "") or "" for attribute, _, _ in SCREENED_FIELDS)
+        if key not in self._hits:
+            if len(self._hits) >= HITS_KEPT:
+                self._hits.clear()
+            self._hits[key] = self._hit(line)
+        return self._hits[key]
+
+    def _hit(self, line) -> tuple[str, str, str, str, str] | None:
         for attribute, field, label in SCREENED_FIELDS:
             value = getattr(line, attribute, "") or ""
             text = _text(value)
@@ -100,6 +112,11 @@ class NonConsumptionScreen:
                 if found:
                     return field, label, value, found, word.reason
         return None
+
+
+def screen_current() -> NonConsumptionScreen:
+    """The process's screen, built again when the office changed its words (in any process)."""
+    return history_cached("non_consumption_screen", (NonConsumptionWord,), NonConsumptionScreen)
 
 
 def _text(value: str) -> str:
@@ -141,14 +158,28 @@ def channel_checks(classifier: Classifier, line, *, fill: bool) -> list[Check]:
     return [Check(NOTE, "channel_unclear", "source", message)]
 
 
+def consumption_type_fill(line) -> None:
+    """The consumption type the words suggest, written into a line that gives none: what
+    `services.submission_defaults_fill` would write after the store, so that it finds nothing to change (one audited
+    UPDATE a line, on deadline day)."""
+    if not line.consumption_type:
+        line.consumption_type = consumption_type_infer(product=line.product, source=line.source_text, note=line.note)
+
+
 class LineJudge:
-    """The judge the reporting validator calls for each line entering the ledger."""
+    """The judge the reporting validator calls for each line entering the ledger. It fills in the channel it is
+    sure of; the consumption type too when the validator asks (`defaults_fill`)."""
 
     def __init__(self):
-        self.screen = NonConsumptionScreen()
-        self.classifier = Classifier()
+        self.screen = screen_current()
+        self.classifier = classifier_current()
         self.thresholds = Thresholds.from_settings()
 
     def __call__(self, line) -> list[Check]:
         return (not_consumption_checks(self.screen, line) + yuan_as_wan_checks(self.thresholds, line)
                 + channel_checks(self.classifier, line, fill=True))
+
+    def defaults_fill(self, line) -> None:
+        """Asked by a validator built with `fill_defaults` (the month form), whose lines would otherwise be filled
+        by `submission_defaults_fill` right after they are stored."""
+        consumption_type_fill(line)

@@ -5,13 +5,14 @@ the chinesecalendar package, and — for a year neither knows — weekends only,
 """
 
 import re
+import threading
 import unicodedata
 from bisect import bisect_right
 from datetime import date, timedelta
 from functools import cache
 
 import chinese_calendar
-from django.db import transaction
+from django.db import connection, transaction
 
 from fupin.core.errors import UserError
 from fupin.reporting.models import CalendarDay, CalendarYear
@@ -53,6 +54,37 @@ def package_knows(year: int) -> bool:
     except NotImplementedError:
         return False
     return True
+
+
+_current: dict[str, tuple[tuple, "WorkCalendar"]] = {}
+_current_lock = threading.Lock()
+
+
+def _calendar_version() -> tuple:
+    """The office's arrangements as they stand: the newest audit row of the years (every entry saves its year) and
+    the days' count and highest id, in one query, so a change in any process is seen."""
+    quote = connection.ops.quote_name
+    history = CalendarYear.history.model._meta
+    years, days = quote(history.db_table), quote(CalendarDay._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT (SELECT MAX({quote(history.pk.column)}) FROM {years}), "
+                       f"(SELECT MAX({quote(history.get_field('history_date').column)}) FROM {years}), "
+                       f"(SELECT COUNT(*) FROM {days}), (SELECT MAX(id) FROM {days})")
+        return (connection.alias, *cursor.fetchone())
+
+
+def calendar_current() -> "WorkCalendar":
+    """A calendar kept by the process (submitting a report asks it for the deadline), built again when the office
+    changed an arrangement. Only for answers about days: its `fallback_years` gathers every caller's years."""
+    version = _calendar_version()
+    with _current_lock:
+        kept = _current.get("calendar")
+    if kept is not None and kept[0] == version:
+        return kept[1]
+    calendar = WorkCalendar()
+    with _current_lock:
+        _current["calendar"] = (version, calendar)
+    return calendar
 
 
 class WorkCalendar:

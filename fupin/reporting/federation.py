@@ -4,7 +4,8 @@ The token's person is the city's account at the province (a 填报员 of exactly
 row (a unit × channel × method sum, or a line when the city sends lines) becomes a line of the city's report
 naming the unit it came from, so the province can read the units below each city as pushed. Pushing again
 replaces the report (a new version, the old lines kept in the audit trail); the same content twice changes
-nothing. A report the province has accepted is locked, as any other: it must be unlocked first."""
+nothing. Every push is also kept as a receipt (fupin.province): its units and rows, for the province's ranking,
+timeliness and drill-down. A report the province has accepted is locked, as any other: it must be unlocked first."""
 
 from datetime import date
 
@@ -12,6 +13,7 @@ from django.db import transaction
 
 from fupin.core.errors import UserError
 from fupin.core.periods import Period
+from fupin.province.receipts import receipt_record
 from fupin.reporting.models import Method, Status, Submission
 from fupin.reporting.services import LineInput, submission_create
 from fupin.reporting.validation import value_checks
@@ -32,11 +34,12 @@ def _city_of(user):
     return reached[0].unit
 
 
-def _lines(payload: dict, city_name: str) -> list[LineInput]:
+def _lines(payload: dict, city_name: str) -> tuple[list[LineInput], list[tuple[dict, int]]]:
+    """The report's lines, and beside each the pushed row it came from (for the province's receipt)."""
     units = {u["key"]: u for u in payload.get("units", [])}
     channels = payload.get("channels", {})
     rows = payload["lines"] if payload.get("lines") is not None else payload.get("groups", [])
-    lines, problems = [], []
+    lines, sources, problems = [], [], []
     for number, row in enumerate(rows, start=1):
         unit = units.get(row.get("unit"))
         if unit is None:
@@ -62,9 +65,10 @@ def _lines(payload: dict, city_name: str) -> list[LineInput]:
         if refused:
             problems.append(ROW_BAD.format(row=number, reason="；".join(c.message for c in refused)))
         lines.append(line)
+        sources.append((row, line.amount_fen))
     if problems:
         raise UserError(f"推送数据有{len(problems)}处错误，未保存", details=problems[:50])
-    return lines
+    return lines, sources
 
 
 def _same(submission: Submission, lines: list[LineInput]) -> bool:
@@ -80,7 +84,7 @@ def push_receive(*, payload: dict, by) -> dict:
         raise UserError(FORMAT_UNKNOWN.format(found=payload.get("format"), expected=PUSH_FORMAT))
     period = Period.parse(str(payload.get("period", "")))
     city = _city_of(by)
-    lines = _lines(payload, city.display_name)
+    lines, sources = _lines(payload, city.display_name)
     source = payload.get("source", {}).get("root", city.name)
     with transaction.atomic():
         existing = Submission.objects.select_for_update().filter(
@@ -91,6 +95,9 @@ def push_receive(*, payload: dict, by) -> dict:
             submission = submission_create(unit=city, period=period, lines=lines, by=by, status=Status.SUBMITTED,
                                            replace=True, summary=f"由{source}经 fupin push 推送")
             unchanged = False
+        receipt = receipt_record(city=city, submission=submission, period=period, payload=payload, rows=sources,
+                                 unchanged=unchanged, by=by)
     return {"unit": city.display_name, "unit_id": city.pk, "period": str(period),
             "version": submission.versions.count(), "unchanged": unchanged, "line_count": len(lines),
-            "total_fen": sum(x.amount_fen for x in lines), "status": submission.status}
+            "total_fen": sum(x.amount_fen for x in lines), "status": submission.status,
+            "received_at": receipt.received_at.isoformat()}

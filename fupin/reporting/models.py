@@ -284,10 +284,30 @@ class Reminder(models.Model):
         return Period(self.first_month, self.last_month)
 
 
+class PeriodYearField(models.SmallIntegerField):
+    """The year of the line's report's first month: the key PostgreSQL partitions the lines by (docs/全国规模部署.md).
+    Filled as the row is written (save() and bulk_create both ask pre_save): from the report when it is at hand
+    (a line moved to another report follows it), else kept, else read once. bulk_update and update() do not ask:
+    a caller moving lines across years with them lists "period_year" too."""
+
+    def pre_save(self, model_instance, add):
+        submission = model_instance._meta.get_field("submission")
+        if submission.is_cached(model_instance):
+            value = model_instance.submission.first_month.year
+        elif (value := getattr(model_instance, self.attname)) is None and model_instance.submission_id:
+            value = Submission.objects.values_list("first_month", flat=True).get(
+                pk=model_instance.submission_id).year
+        setattr(model_instance, self.attname, value)
+        return value
+
+
 class PurchaseLine(models.Model):
     """One purchase line. Every field a person may misspell is kept as written beside what it means."""
 
     submission = models.ForeignKey(Submission, on_delete=models.PROTECT, related_name="lines", verbose_name="报表")
+    # Not editable, blank until written (full_clean comes first): it follows the report. On PostgreSQL the table
+    # is partitioned by it (migration 0005).
+    period_year = PeriodYearField("报表年份", editable=False, blank=True)
     position = models.PositiveIntegerField("序号", default=0)
     product = models.CharField("产品名称", max_length=200, blank=True)
     source_text = models.CharField("产品来源（原文）", max_length=200, blank=True)

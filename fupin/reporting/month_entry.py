@@ -14,14 +14,14 @@ from fupin.core.periods import Period
 from fupin.reporting.models import Submission
 from fupin.reporting.services import (
     LineInput,
-    _attribute,
-    _clear_sign_off,
-    _lines_retire,
-    _lock_or_create,
+    attribute_change,
     ensure_unit_may_change,
     lines_bulk_add,
+    lines_retire,
+    sign_off_clear,
+    submission_fields_clean,
+    submission_lock_or_create,
     submission_submit,
-    submission_update,
 )
 from fupin.reporting.signals import submission_saved
 from fupin.reporting.validation import Check, LineRefused, LineValidator
@@ -53,7 +53,7 @@ class MonthSaved:
 def rows_judged(*, period: Period, rows: dict[int, LineInput]) -> tuple[dict[int, list[Check]],
                                                                       dict[int, LineRefused]]:
     """Each row through the one validator: what it says of the rows it takes, and the rows it refuses."""
-    validator = LineValidator(period=period)
+    validator = LineValidator(period=period, fill_defaults=True)  # the month's lines are stored, then saved
     checks, refused = {}, {}
     for row, line in rows.items():
         try:
@@ -76,19 +76,24 @@ def month_save(*, unit: Unit, period: Period, rows: dict[int, LineInput], by, su
     if refused:
         raise MonthRefused(refused)
     with transaction.atomic():
-        submission, _ = _lock_or_create(unit, period, by)
+        submission, _ = submission_lock_or_create(unit, period, by)
         submission = Submission.objects.select_for_update().select_related("unit").get(pk=submission.pk)
         ensure_unit_may_change(submission, by)
-        if summary is not None or is_zero_report != submission.is_zero_report:
-            submission = submission_update(submission=submission, by=by, summary=summary,
-                                           is_zero_report=is_zero_report)
-        if rows:
-            last = submission.lines.order_by("-position").values_list("position", flat=True).first() or 0
-            lines_bulk_add(submission=submission, lines=list(rows.values()), by=by, start=last + 1)
-            _clear_sign_off(submission)
-            _attribute(submission, by, f"整月填报：新增{len(rows)}条明细")
+        # The summary, the zero-report mark and the lines are saved together: one audited save of the report
+        # (as `submission_update` would check and save it), not one for the fields and one for the lines.
+        if summary is not None or is_zero_report != submission.is_zero_report or rows:
+            if summary is not None:
+                submission.summary = summary.strip()
+            submission.is_zero_report = is_zero_report
+            submission_fields_clean(submission)
+            if rows:
+                last = submission.lines.order_by("-position").values_list("position", flat=True).first() or 0
+                lines_bulk_add(submission=submission, lines=list(rows.values()), by=by, start=last + 1)
+            sign_off_clear(submission)
+            attribute_change(submission, by, f"整月填报：新增{len(rows)}条明细" if rows else "")
             submission.save()  # the rollup and the audit trail hear of the lines through their report
-            submission_saved.send(sender=Submission, submission=submission, by=by)
+            if rows:
+                submission_saved.send(sender=Submission, submission=submission, by=by)
     saved = MonthSaved(submission=submission, added=len(rows),
                        checks={row: found for row, found in checks.items() if found})
     if submit:  # after the lines are kept: a refused submission (a 警告 awaiting 上报说明) keeps what was typed
@@ -108,18 +113,18 @@ def month_replace(*, unit: Unit, period: Period, rows: dict[int, LineInput], by,
     if refused:
         raise MonthRefused(refused)
     with transaction.atomic():
-        submission, _ = _lock_or_create(unit, period, by)
+        submission, _ = submission_lock_or_create(unit, period, by)
         submission = Submission.objects.select_for_update().select_related("unit").get(pk=submission.pk)
         ensure_unit_may_change(submission, by)
-        _lines_retire(submission, by, "整月替换（接口）")
+        lines_retire(submission, by, "整月替换（接口）")
         if rows:
             lines_bulk_add(submission=submission, lines=list(rows.values()), by=by)
         submission.is_zero_report = is_zero_report
         if summary is not None:
             submission.summary = summary.strip()
-        _clear_sign_off(submission)
-        _attribute(submission, by, f"整月替换（接口）：{len(rows)}条明细")
-        submission.full_clean()
+        sign_off_clear(submission)
+        attribute_change(submission, by, f"整月替换（接口）：{len(rows)}条明细")
+        submission_fields_clean(submission)
         submission.save()
         submission_saved.send(sender=Submission, submission=submission, by=by)
     return MonthSaved(submission=submission, added=len(rows),

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from fupin.core.errors import UserError
 from fupin.core.periods import Period
-from fupin.reporting.calendar import WorkCalendar
+from fupin.reporting.calendar import calendar_current
 from fupin.reporting.deadlines import period_deadline, workdays_late
 from fupin.reporting.four_eyes import entered_or_changed
 from fupin.reporting.models import (
@@ -94,7 +94,7 @@ class LineInput:
     extra: dict = field(default_factory=dict)
 
 
-def _attribute(obj, by, reason: str = "") -> None:
+def attribute_change(obj, by, reason: str = "") -> None:
     """Tell simple-history who made this change (outside a request, where its middleware cannot)."""
     if by is not None:
         obj._history_user = by
@@ -132,14 +132,14 @@ def ensure_unit_may_change(submission: Submission, by, *, fields: set[str] | Non
             raise UserError(SUBMISSION_AWAITING_REVIEW.format(**_names(submission)))
 
 
-def _clear_sign_off(submission: Submission) -> None:
+def sign_off_clear(submission: Submission) -> None:
     """A changed report needs a fresh signature."""
     if submission.signed_off_at and submission.unit_may_edit:
         Submission.objects.filter(pk=submission.pk).update(signed_off_at=None, signed_off_by=None)
         submission.signed_off_at = submission.signed_off_by = None
 
 
-def _lock_or_create(unit: Unit, period: Period, by) -> tuple[Submission, bool]:
+def submission_lock_or_create(unit: Unit, period: Period, by) -> tuple[Submission, bool]:
     """The (unit, period) row, locked for this transaction; created when missing, safe against a parallel twin."""
     query = Submission.objects.select_for_update().filter(unit=unit, first_month=period.first,
                                                           last_month=period.last)
@@ -147,7 +147,7 @@ def _lock_or_create(unit: Unit, period: Period, by) -> tuple[Submission, bool]:
     if existing:
         return existing, False
     submission = Submission(unit=unit, first_month=period.first, last_month=period.last, created_by=by)
-    _attribute(submission, by)
+    attribute_change(submission, by)
     try:
         with transaction.atomic():
             submission.save()
@@ -157,6 +157,14 @@ def _lock_or_create(unit: Unit, period: Period, by) -> tuple[Submission, bool]:
 
 
 _SUBMISSION_KEYS = ["unit", "created_by", "submitted_by", "signed_off_by", "reviewed_by"]
+
+
+def submission_fields_clean(submission: Submission) -> None:
+    """Check a locked (or just created) report's fields before it is saved; not the row's keys and constraints,
+    five queries a report (a folder of 2,000 unit files stores 2,000 reports; deadline day sends one request a
+    report): the unit and the people are objects handed in (the database keeps the foreign keys), the row was
+    locked or created under its one-per-period constraint, and a Period orders its months."""
+    submission.full_clean(exclude=_SUBMISSION_KEYS, validate_constraints=False)
 
 
 def submission_create(*, unit: Unit, period: Period, lines: list[LineInput], by, status: str = Status.DRAFT,
@@ -169,12 +177,12 @@ def submission_create(*, unit: Unit, period: Period, lines: list[LineInput], by,
     if status == Status.APPROVED and not _is_system(by) and not unit.same_person_may_approve:
         raise UserError(FOUR_EYES_CREATE_APPROVED.format(unit=unit.display_name, period=period_name(period)))
     with transaction.atomic():
-        submission, created = _lock_or_create(unit, period, by)
+        submission, created = submission_lock_or_create(unit, period, by)
         if not created:
             if not replace:
                 raise UserError(SUBMISSION_EXISTS.format(unit=unit.display_name, period=period))
             ensure_unit_may_change(submission, None)  # an import replacing a submitted report is a resubmission
-            _lines_retire(submission, by, "整表替换（重新导入或重新上报）")
+            lines_retire(submission, by, "整表替换（重新导入或重新上报）")
         submission.status = status
         counted = status in COUNTED_STATUSES
         if counted:
@@ -186,20 +194,16 @@ def submission_create(*, unit: Unit, period: Period, lines: list[LineInput], by,
         submission.is_zero_report = (not lines and status != Status.DRAFT) if is_zero_report is None \
             else is_zero_report
         submission.signed_off_at = submission.signed_off_by = None
-        _attribute(submission, by)
-        # The fields are checked; not the row's keys and constraints, five queries a report (a folder of 2,000
-        # unit files stores 2,000 reports): the unit and the people are objects handed in (the database keeps
-        # the foreign keys), the row was just locked or created under its one-per-period constraint, and a
-        # Period orders its months.
-        submission.full_clean(exclude=_SUBMISSION_KEYS, validate_constraints=False)
+        attribute_change(submission, by)
+        submission_fields_clean(submission)
         submission.save()
         lines_bulk_add(submission=submission, lines=lines, by=by)
         if counted:
-            _version_record(submission, by)
+            version_record(submission, by)
     return submission
 
 
-def _lines_retire(submission: Submission, by, reason: str) -> None:
+def lines_retire(submission: Submission, by, reason: str) -> None:
     """Take out all the report's lines, each leaving the audit row a delete leaves ("-", who, when, what it held).
     Set-based: the audit rows are copied from the lines in one INSERT … SELECT, then the lines go in one DELETE
     (one by one, replacing a re-imported file of 100,000 lines took minutes). Nothing points at a line, and
@@ -217,7 +221,7 @@ def lines_bulk_add(*, submission: Submission, lines: list[LineInput], by, start:
     are copied from the inserted lines in one INSERT … SELECT. The ledger's value rules (ceilings, the period) are
     applied to every line here; the rest of a line was judged by the validator that let it in (form, import)."""
     period = submission.period
-    columns, values_of = _line_columns()
+    columns, values_of = _line_columns(year=submission.first_month.year)  # the lines' partition key
     rows = []
     for position, data in enumerate(lines, start=start):
         refused = value_checks(data, period=period)  # the ceiling and the period hold for bulk stores too
@@ -251,19 +255,20 @@ def _quoted(name: str) -> str:
 _INPUT_FIELDS = [name for name in LineInput.__dataclass_fields__ if name != "extra"]
 
 
-def _line_columns():
+def _line_columns(*, year: int):
     """The line table's columns and a function making one row's values from a LineInput: the service's own values,
     the input's fields, then the defaults of the rest, dates adapted for the database (SQLite keeps ISO text)."""
     fields = {f.attname: f for f in PurchaseLine._meta.concrete_fields if not f.primary_key}
-    rest = [f for name, f in fields.items() if name not in {"submission_id", "position", *_INPUT_FIELDS}]
+    rest = [f for name, f in fields.items() if name not in {"submission_id", "period_year", "position", *_INPUT_FIELDS}]
     defaults = [f.get_db_prep_save(f.get_default(), connection) for f in rest]
-    ordered = [fields["submission_id"], fields["position"], *(fields[name] for name in _INPUT_FIELDS), *rest]
+    ordered = [fields["submission_id"], fields["period_year"], fields["position"],
+               *(fields[name] for name in _INPUT_FIELDS), *rest]
     dates = [i for i, f in enumerate(ordered) if f.get_internal_type() == "DateField"]
     adapt_date = connection.ops.adapt_datefield_value
     get = operator.itemgetter(*_INPUT_FIELDS)
 
     def values_of(submission_pk: int, position: int, data: LineInput) -> list:
-        row = [submission_pk, position, *get(data.__dict__), *defaults]
+        row = [submission_pk, year, position, *get(data.__dict__), *defaults]
         for i in dates:
             if row[i] is not None:
                 row[i] = adapt_date(row[i])
@@ -297,7 +302,7 @@ def _history_copy(cursor, submission: Submission, *, after_pk: int, history_type
 def submission_start(*, unit: Unit, period: Period, by) -> Submission:
     """The unit's report for the period, begun as an empty draft when there is none yet."""
     with transaction.atomic():
-        submission, _ = _lock_or_create(unit, period, by)
+        submission, _ = submission_lock_or_create(unit, period, by)
     return submission
 
 
@@ -311,8 +316,8 @@ def submission_update(*, submission: Submission, by, summary: str | None = None,
             submission.summary = summary.strip()
         if is_zero_report is not None:
             submission.is_zero_report = is_zero_report
-        _clear_sign_off(submission)
-        _attribute(submission, by)
+        sign_off_clear(submission)
+        attribute_change(submission, by)
         submission.full_clean()
         submission.save()
     return submission
@@ -327,10 +332,10 @@ def line_add(*, submission: Submission, data: LineInput, by, position: int | Non
         if position is None:
             position = (submission.lines.order_by("-position").values_list("position", flat=True).first() or 0) + 1
         line = PurchaseLine(submission=submission, position=position, **values)
-        _attribute(line, by)
+        attribute_change(line, by)
         line.full_clean(exclude=["submission"])
         line.save()
-        _clear_sign_off(submission)
+        sign_off_clear(submission)
         submission_saved.send(sender=Submission, submission=submission, by=by)
     line.checks = checks  # what the validator said beside the refusals: 警告 and 提示 the caller shows
     return line
@@ -350,11 +355,11 @@ def line_update(*, line: PurchaseLine, by, reason: str = "", **changes) -> Purch
                    if CHECKED_BY_FIELD[c.field] & set(changes)]
         if refused:
             raise LineRefused(refused)
-        _attribute(line, by, reason)
+        attribute_change(line, by, reason)
         line.full_clean()
         line.save()
         if set(changes) - OFFICE_FIELDS:
-            _clear_sign_off(line.submission)
+            sign_off_clear(line.submission)
         if set(changes) & WORDING_FIELDS:
             submission_saved.send(sender=Submission, submission=line.submission, by=by)
     return line
@@ -365,9 +370,9 @@ def line_remove(*, line: PurchaseLine, by, reason: str = "") -> None:
     with transaction.atomic():
         line = PurchaseLine.objects.select_for_update().select_related("submission__unit").get(pk=line.pk)
         ensure_unit_may_change(line.submission, by)
-        _attribute(line, by, reason)
+        attribute_change(line, by, reason)
         line.delete()
-        _clear_sign_off(line.submission)
+        sign_off_clear(line.submission)
 
 
 def _locked(submission: Submission) -> Submission:
@@ -382,7 +387,7 @@ def submission_sign_off(*, submission: Submission, by) -> Submission:
             raise UserError(SIGN_OFF_NOT_NEEDED_NOW.format(**_names(submission)))
         ensure_four_eyes(submission, by, FOUR_EYES_SIGN_OFF)
         submission.signed_off_at, submission.signed_off_by = timezone.now(), by
-        _attribute(submission, by, "单位审核人签字确认")
+        attribute_change(submission, by, "单位审核人签字确认")
         submission.save()
     return submission
 
@@ -407,9 +412,9 @@ def submission_submit(*, submission: Submission, by) -> Submission:
         submission.status, submission.submitted_at, submission.submitted_by = Status.SUBMITTED, now, by
         submission.first_submitted_at = submission.first_submitted_at or now
         submission.return_reason = ""
-        _attribute(submission, by, "上报")
+        attribute_change(submission, by, "上报")
         submission.save()
-        _version_record(submission, by)
+        version_record(submission, by)
     return submission
 
 
@@ -425,7 +430,7 @@ def submission_return(*, submission: Submission, by, reason: str) -> Submission:
         submission.status, submission.return_reason = Status.RETURNED, reason
         submission.signed_off_at = submission.signed_off_by = None
         submission.reviewed_at, submission.reviewed_by = timezone.now(), by
-        _attribute(submission, by, f"退回：{reason}")
+        attribute_change(submission, by, f"退回：{reason}")
         submission.save()
     return submission
 
@@ -439,7 +444,7 @@ def submission_approve(*, submission: Submission, by) -> Submission:
         ensure_four_eyes(submission, by, FOUR_EYES_APPROVE)
         submission.status = Status.APPROVED
         submission.reviewed_at, submission.reviewed_by = timezone.now(), by
-        _attribute(submission, by, "审核通过")
+        attribute_change(submission, by, "审核通过")
         submission.save()
     return submission
 
@@ -454,15 +459,15 @@ def submission_unlock(*, submission: Submission, by, reason: str) -> Submission:
         if submission.status != Status.APPROVED:
             raise UserError(UNLOCK_NEEDS_APPROVED.format(**_names(submission)))
         submission.status = Status.SUBMITTED
-        _attribute(submission, by, f"解锁：{reason}")
+        attribute_change(submission, by, f"解锁：{reason}")
         submission.save()
     return submission
 
 
-def _version_record(submission: Submission, by) -> SubmissionVersion:
+def version_record(submission: Submission, by) -> SubmissionVersion:
     """Freeze what went up. The lines themselves stay readable through the audit trail (see version_lines)."""
     totals = list(submission.lines.values_list("amount_fen", flat=True))
-    calendar = WorkCalendar()
+    calendar = calendar_current()
     deadline = period_deadline(submission.period, calendar).day
     number = (submission.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
     return SubmissionVersion.objects.create(

@@ -198,3 +198,69 @@ def timeliness_rows(result: RoundTimeliness, query, *, size: int = PAGE_SIZE) ->
     page.status = status
     page.link = "?" + urlencode({"period": str(result.period), **({"status": status} if status else {}), "page": ""})
     return page
+
+
+NAMED = 30  # units a status names on the dashboard before linking to the full table
+
+
+@dataclass
+class StatusSummary:
+    count: int = 0
+    first: list[Unit] = field(default_factory=list)  # the first NAMED, in the table's order
+
+    @property
+    def rest(self) -> int:
+        """Units not named (the page links to the full table for them)."""
+        return self.count - len(self.first)
+
+
+@dataclass
+class TimelinessSummary:
+    """The round's counts by status and the first units of each, for a subtree: what the dashboard shows.
+    A fixed number of aggregate queries, whatever the number of units (the full table is round_timeliness)."""
+
+    period: Period
+    deadline: date
+    rule: str = ""
+    rule_label: str = ""
+    on_time: StatusSummary = field(default_factory=StatusSummary)
+    late: StatusSummary = field(default_factory=StatusSummary)
+    missing: StatusSummary = field(default_factory=StatusSummary)
+    warnings: list[str] = field(default_factory=list)
+
+
+def _reported_at():
+    """When a report first went up (a resubmission after a return does not count)."""
+    from django.db.models.functions import Coalesce
+
+    return Coalesce("first_submitted_at", "submitted_at")
+
+
+def timeliness_summary(*, period: Period, user=None, root: Unit | None = None,
+                       named: int = NAMED) -> TimelinessSummary:
+    """As round_timeliness, counted in SQL: on time means sent up by the end of the deadline day (local time),
+    as workdays_late says; units of `root`'s subtree (itself included) the person may see."""
+    calendar = WorkCalendar()
+    round_ = round_for(period)
+    deadline = round_deadline(round_, calendar).day
+    units = reporting_units()
+    if root is not None:
+        units = units.filter(root.subtree_q())
+    if user is not None:
+        units = units.filter(access.visible_units_q(user))
+    end_of_day = timezone.make_aware(datetime.combine(deadline + timedelta(days=1), datetime.min.time()))
+    reports = (Submission.objects.filter(first_month=period.first, last_month=period.last,
+                                         status__in=REPORTED_STATUSES, unit__in=units.values("pk"))
+               .annotate(at=_reported_at()).filter(at__isnull=False))
+    on_time, late = reports.filter(at__lt=end_of_day), reports.filter(at__gte=end_of_day)
+    result = TimelinessSummary(period=period, deadline=deadline, rule=round_.rule,
+                               rule_label=round_.get_rule_display())
+    order = [f"unit__{name}" for name in units.query.order_by]
+    for summary, rows in ((result.on_time, on_time), (result.late, late)):
+        summary.count = rows.count()
+        summary.first = [s.unit for s in rows.select_related("unit").order_by("at", *order)[:named]]
+    missing = units.exclude(pk__in=reports.values("unit_id"))
+    result.missing.count = missing.count()
+    result.missing.first = list(missing[:named])
+    result.warnings = calendar.warnings
+    return result

@@ -25,7 +25,7 @@ from fupin.reporting.models import (
     SubmissionFile,
     period_name,
 )
-from fupin.reporting.services import _version_record
+from fupin.reporting.services import version_record
 from fupin.units.models import Unit
 from fupin.units.signals import unit_merging
 
@@ -86,6 +86,6 @@ def _combine(mine: Submission, into: Submission, *, by, why: str) -> None:
     into._history_user, into._change_reason = by, why
     into.save()
     if _counted(into):
-        _version_record(into, by)
+        version_record(into, by)
     mine._history_user, mine._change_reason = by, f"明细已并入{into.unit.display_name}同期报表"[:100]
     mine.save()

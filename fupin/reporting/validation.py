@@ -167,14 +167,20 @@ def judge_register(name: str, factory: JudgeFactory) -> None:
 class LineValidator:
     """Build once per request or file; `check` each line. Judges may fill what they are sure of (the channel)."""
 
-    def __init__(self, *, period: Period | None):
+    def __init__(self, *, period: Period | None, fill_defaults: bool = False):
         self.period = period
         self.judges = [factory() for factory in _JUDGE_FACTORIES.values()]
+        # With fill_defaults, judges also write what the listeners of `submission_saved` would fill in after the
+        # store (quality: the consumption type), so that they find nothing left to change, line by line.
+        self.fillers = [judge.defaults_fill for judge in self.judges
+                        if fill_defaults and hasattr(judge, "defaults_fill")]
 
     def check(self, line) -> list[Check]:
         found = entry_checks(line, period=self.period)
         for judge in self.judges:
             found += judge(line)
+        for fill in self.fillers:
+            fill(line)
         return found
 
     def refuse_errors(self, line) -> list[Check]:

@@ -159,6 +159,29 @@ def _pg_tool(tool: str, *args: str) -> None:
         raise UserError(PG_TOOL_FAILED.format(tool=tool, error=result.stderr.strip()[-2000:]))
 
 
+# Partitioned tables (the lines, by year) go whole first: pg_restore's --clean drops a partition's primary key
+# on its own, which PostgreSQL refuses ("cannot drop inherited constraint").
+_DROP_PARTITIONED = """DO $$ DECLARE t record; BEGIN
+  FOR t IN SELECT c.oid::regclass AS name FROM pg_class c WHERE c.relkind = 'p' AND NOT c.relispartition
+           AND c.relnamespace = current_schema()::regnamespace LOOP
+    EXECUTE 'DROP TABLE ' || t.name || ' CASCADE';
+  END LOOP; END $$;"""
+
+
+def _pg_restore(dump: Path) -> None:
+    """The dump's clean-and-restore script, run by psql in one transaction after the partitioned tables are
+    dropped: either all of the archive is in the database or nothing changed."""
+    if shutil.which("pg_restore") is None:
+        raise UserError(NO_PG_TOOL.format(tool="pg_restore"))
+    script = dump.with_name("restore.sql")
+    result = subprocess.run(["pg_restore", "--clean", "--if-exists", "--no-owner", "--no-privileges",
+                             f"--file={script}", str(dump)], capture_output=True, text=True)
+    if result.returncode != 0:
+        raise UserError(PG_TOOL_FAILED.format(tool="pg_restore", error=result.stderr.strip()[-2000:]))
+    _pg_tool("psql", "-X", "-q", "--single-transaction", "-v", "ON_ERROR_STOP=1", "-c", _DROP_PARTITIONED,
+             "-f", str(script))
+
+
 def _pg_snapshot(target: Path) -> tuple[dict, dict]:
     """pg_dump in the snapshot the counts were read in: the manifest describes exactly what was dumped."""
     import psycopg
@@ -380,8 +403,7 @@ def backup_restore(*, path: Path, force: bool = False, say: Callable[[str], None
         if vendor == "sqlite":
             _restore_sqlite(dump)
         else:
-            _pg_tool("pg_restore", "--clean", "--if-exists", "--no-owner", "--no-privileges", "--single-transaction",
-                     str(dump))
+            _pg_restore(dump)
         members = [m for m in archive.getmembers() if m.name.startswith(f"{MEDIA}/")]
         say(f"恢复 {len(members)} 个上传文件……")
         for member in progress(members, desc="上传文件", unit="个"):

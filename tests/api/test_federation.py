@@ -6,6 +6,7 @@ with a wrong token."""
 import json
 import os
 import subprocess
+import urllib.request
 from contextlib import ExitStack
 from urllib.parse import urlsplit
 
@@ -44,6 +45,14 @@ line = sub.lines.order_by("position").first()
 line_update(line=line, by=by, reason="核对发现金额录错", amount_fen=line.amount_fen + 100000)
 {approve}
 """
+
+
+def province_view(base: str, token: str, path: str) -> dict:
+    """The province's ranking or drill-down (/api/v1/federation/cities…), as the city's own account reads it."""
+    request = urllib.request.Request(base + "/api/v1/federation/cities" + path,
+                                     headers={"Authorization": f"Bearer {token}"})
+    with urllib.request.urlopen(request, timeout=60) as response:
+        return json.loads(response.read())
 
 
 def attachment(env) -> dict:
@@ -97,6 +106,14 @@ def test_the_city_pushes_its_approved_figures_to_the_province(two_instances):
                                ).stdout.strip().splitlines()[-1])
     assert corrected["version"] == 2 and corrected["unchanged"] is False
     assert subtotal(attachment(province), "平顶山市") == "3341.67"
+    # the province's ranking and drill-down, from the receipts of these pushes
+    city_id = answer["unit_id"]
+    ranked = json.loads(run(province, "province", "ranking", "--period", SEED, "--format", "json").stdout)
+    assert [(c["city"], c["rank"], c["total"], c["version"], c["pushes"]) for c in ranked["cities"]][0] == (
+        "平顶山市", 1, "3341.67", 2, 3)
+    drill = province_view(province_base, token, f"/{city_id}/{SEED}")
+    assert drill["total"] == "3341.67" and {"叶县", "舞钢市", "郏县"} <= {u["short_name"] for u in drill["units"]}
+    assert [(h["version"], h["unchanged"]) for h in drill["history"]] == [(2, False), (1, True), (1, False)]
     assert subtotal(attachment(city), "叶县") != "—"
 
 

@@ -139,7 +139,7 @@ def test_set_based_storage_writes_the_audit_rows_the_per_object_path_wrote(messy
     fields as before, and every history row dated within the import."""
     new = import_then_look([messy_file, messy_file])
     monkeypatch.setattr(services, "lines_bulk_add", _reference_lines_bulk_add)
-    monkeypatch.setattr(services, "_lines_retire", _reference_lines_retire)
+    monkeypatch.setattr(services, "lines_retire", _reference_lines_retire)
     old = import_then_look([messy_file, messy_file])
     assert set(new) == set(old) and len(new) == len(UNITS)
     for unit in UNITS:

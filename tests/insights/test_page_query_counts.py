@@ -46,6 +46,7 @@ PAGES = {
     "timeliness": lambda: reverse("reporting:timeliness") + f"?period={NOV}",
     "timeliness, one status": lambda: reverse("reporting:timeliness") + f"?period={NOV}&status=on_time&page=2",
     "compliance": lambda: reverse("policy:compliance") + f"?period={NOV}",
+    "attachment": lambda: reverse("publishing:attachment") + f"?period={NOV}",
 }
 
 
@@ -70,7 +71,7 @@ def test_every_page_costs_the_same_queries_at_two_ledger_sizes(client, personas)
     large, large_sizes = _counts(client)
     assert large == small
     # The unit lists are paged: 200 more units hardly change what a page sends.
-    for name in ("home", "timeliness", "dashboard"):
+    for name in ("home", "timeliness", "dashboard", "attachment"):
         assert large_sizes[name] < small_sizes[name] * 1.2, name
 
 
@@ -102,3 +103,24 @@ def test_the_timeliness_page_filters_by_status_and_pages(client, personas):
     assert 'data-status="on_time"' not in page and 'data-status="late"' not in page
     everything = client.get(reverse("reporting:timeliness") + f"?period={NOV}").content.decode()
     assert everything.count("<tr data-status=") == 100 and 'data-testid="pager"' in everything
+
+
+def test_the_attachment_page_pages_its_units_with_their_lines_and_the_whole_total(client, personas):
+    from fupin.core.money import wan_display
+    from fupin.insights.attachment import attachment_page, attachment_table
+
+    _grow(120, 0)
+    period = Period.parse(NOV)
+    table = attachment_table(period=period)
+    pages = [attachment_page(period=period, page=n) for n in (1, 2)]
+    assert [(u.unit.pk, u.subtotal_fen, [ln.amount_fen for ln in u.lines]) for p in pages for u in p.units] == \
+        [(u.unit.pk, u.subtotal_fen, [ln.amount_fen for ln in u.lines]) for u in table.units]
+    for page in pages:
+        assert (page.total_fen, page.excluded_lines, page.excluded_fen) == \
+            (table.total_fen, table.excluded_lines, table.excluded_fen)
+    client.force_login(personas.admin)
+    first = client.get(reverse("publishing:attachment") + f"?period={NOV}").content.decode()
+    assert 'data-testid="pager"' in first and "第1/2页" in first and "基层119" not in first
+    assert f'data-testid="attachment-total">{wan_display(table.total_fen)}<' in first
+    second = client.get(reverse("publishing:attachment") + f"?period={NOV}&page=2").content.decode()
+    assert "基层119" in second

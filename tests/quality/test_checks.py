@@ -148,6 +148,14 @@ def test_one_channel_written_two_ways_may_be_merged_as_a_note(seeded):
     assert [f.severity for f in found] == ["提示", "提示"] and "可合并" in found[0].message
 
 
+def test_a_big_duplicate_group_names_ten_rows_and_counts_the_rest(seeded):
+    # A city pushing its lines can send hundreds of the same channel and product: the sentence stays short.
+    s = report("叶县", "2020-11", [line("0.01") for _ in range(30)])
+    found = rules_of(findings_for_submission(s), "duplicate_channel")
+    assert len(found) == 30 and all(len(f.related) == 30 for f in found)
+    assert "第10行等30行重复填报" in found[0].message and "第11行" not in found[0].message
+
+
 def test_the_same_channel_for_different_products_is_not_a_duplicate(seeded):
     s = report("叶县", "2020-11", [line("1", product="小米"), line("2", product="红薯")])
     assert not rules_of(findings_for_submission(s), "duplicate_channel")

@@ -11,7 +11,7 @@ def sum_existing(apps, schema_editor):
         return
     from fupin.insights.rollup import rollup_rebuild
 
-    rollup_rebuild()
+    rollup_rebuild(screened=False)  # its table comes in 0003, which sums it
 
 
 class Migration(migrations.Migration):

@@ -1,0 +1,41 @@
+"""Deadline day: the month form's POST (lines + submission) costs the same number of queries whatever the number of
+lines, and the lines arrive filled (consumption type, sure channel) with no audited UPDATE a line afterwards."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from fupin.reporting.models import ConsumptionType, PurchaseLine, Status, Submission
+from tests.reporting.test_month_entry import rows
+
+pytestmark = pytest.mark.django_db
+
+
+def month(n: int) -> list[dict]:
+    return [{"product": "小米", "source_text": f"扶贫832平台{i}", "method": "线上", "amount_wan": f"{i + 1}.25"}
+            for i in range(n)]
+
+
+def post(client, unit, period: str, n: int):
+    url = reverse("reporting:month", kwargs={"unit_id": unit.pk, "period": period})
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(url, rows(*month(n), blank=0) | {"submit": "on"})
+    assert response.status_code == 302 and "/month/" not in response["Location"], response
+    return len(queries)
+
+
+def test_the_month_post_costs_the_same_queries_at_3_and_30_lines(client, personas):
+    unit = personas.other_unit  # 舞钢市: no 审核人, so the month goes up in the same request
+    client.force_login(personas.outsider)
+    post(client, unit, "2020-01", 3)  # the process's classifier, screen and calendar are built once
+    three, thirty = post(client, unit, "2020-02", 3), post(client, unit, "2020-03", 30)
+    assert three == thirty, (three, thirty)
+    assert thirty <= 80, thirty
+    for period, n in (("2020-02", 3), ("2020-03", 30)):
+        sub = Submission.objects.get(unit=unit, first_month=f"{period}-01")
+        assert sub.status == Status.SUBMITTED and sub.lines.count() == n
+    lines = PurchaseLine.objects.filter(submission__unit=unit, submission__first_month="2020-03-01")
+    assert set(lines.values_list("channel_code", "consumption_type")) == {("P832", ConsumptionType.UNIT_PURCHASE)}
+    history = PurchaseLine.history.filter(submission_id=lines[0].submission_id)
+    assert history.filter(history_type="+").count() == 30 and not history.filter(history_type="~").exists()
