@@ -7,7 +7,7 @@ from ninja import Router, Schema
 from fupin.core.periods import Period
 from fupin.province.drilldown import city_period
 from fupin.province.ranking import city_or_404, ranking
-from fupin.reporting.federation import push_receive
+from fupin.province.receive import push_receive
 
 router = Router(tags=["市报省"])
 

@@ -4,9 +4,9 @@ from datetime import date
 
 from django.http import Http404
 
+from fupin.api.periods import period_or_404
 from fupin.api.schemas import ErrorOut, ReportIn, ReportOut
 from fupin.api.units import router
-from fupin.core.errors import UserError
 from fupin.core.money import fen_to_wan, tons_display, wan_display
 from fupin.core.periods import Period
 from fupin.reporting.models import Method
@@ -25,13 +25,6 @@ from fupin.units import access
 
 REPORT_MISSING = "{unit}{period}还没有报表"
 ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
-
-
-def _period(text: str) -> Period:
-    try:
-        return Period.parse(text)
-    except UserError:
-        raise Http404(f"期间“{text}”不是 YYYY-MM 或 YYYY-MM:YYYY-MM") from None
 
 
 def _report(unit, period: Period, user) -> dict:
@@ -104,14 +97,14 @@ def _rows(body, period: Period) -> dict[int, LineInput]:
 @router.get("/{unit_id}/reports/{period}", response={200: ReportOut, **ERRORS}, summary="单位某月报表（含全部明细）")
 def report_get(request, unit_id: int, period: str):
     unit = access.unit_for_user_or_404(request.user, unit_id)
-    return _report(unit, _period(period), request.user)
+    return _report(unit, period_or_404(period), request.user)
 
 
 @router.put("/{unit_id}/reports/{period}", response={200: ReportOut, **ERRORS},
             summary="一次提交单位某月的全部明细（替换原有明细）")
 def report_put(request, unit_id: int, period: str, body: ReportIn):
     unit = access.unit_for_user_or_404(request.user, unit_id, action="edit")
-    period_ = _period(period)
+    period_ = period_or_404(period)
     rows = _rows(body, period_)
     saved = month_replace(unit=unit, period=period_, rows=rows, by=request.user, summary=body.summary,
                           is_zero_report=body.is_zero_report)
@@ -124,7 +117,7 @@ def report_put(request, unit_id: int, period: str, body: ReportIn):
 @router.post("/{unit_id}/reports/{period}/submit", response={200: ReportOut, **ERRORS}, summary="上报")
 def report_submit(request, unit_id: int, period: str):
     unit = access.unit_for_user_or_404(request.user, unit_id, action="edit")
-    period_ = _period(period)
+    period_ = period_or_404(period)
     sub = submission_for(unit, period_)
     if sub is None:
         raise Http404(REPORT_MISSING.format(unit=unit.display_name, period=period_))

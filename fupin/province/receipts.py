@@ -1,4 +1,4 @@
-"""Keep what a push brought (called from reporting.federation.push_receive, inside its transaction)."""
+"""Keep what a push brought (called from province.receive.push_receive, inside its transaction)."""
 
 from collections import defaultdict
 from datetime import datetime

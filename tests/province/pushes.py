@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 import time_machine
 
 from fupin.province.models import PushReceipt
+from fupin.province.receive import PUSH_FORMAT, push_receive
 from fupin.quality.taxonomy import taxonomy_load_default
-from fupin.reporting.federation import PUSH_FORMAT, push_receive
 from fupin.units.models import Role, Unit, UnitKind
 from fupin.units.people import system_user
 from tests.factories import user_make
