@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from fupin.core.periods import Period
 from fupin.core.text import normalize
 from fupin.ingest.limits import ReadLimits
-from fupin.ingest.values import CellError, parse_date, parse_quantity
+from fupin.ingest.values import CellError, parse_amount, parse_date, parse_quantity
 from fupin.reporting.methods import method_normalize
 from fupin.reporting.models import ConsumptionType, Purpose, Status
 from fupin.reporting.validation import LineValidator
@@ -36,6 +36,7 @@ class ImportContext:
     def __init__(self):
         self.matcher = UnitMatcher()
         self._methods: dict[str, tuple[str, bool]] = {}
+        self._amounts: dict = {}
         self._dates: dict = {}
         self._quantities: dict = {}
         self._units: dict[str, Unit | None] = {}
@@ -50,6 +51,11 @@ class ImportContext:
             method = method_normalize(text)
             answer = self._methods[text] = (method, bool(method) and normalize(text) != method)
         return answer
+
+    def amount(self, value, column_unit: str) -> int:
+        """parse_amount, remembered: amounts repeat too (a unit's monthly order, a price), and parsing one goes
+        through Decimal twice."""
+        return self._remembered(self._amounts, (type(value), value, column_unit), parse_amount, value, column_unit)
 
     def date(self, value, period: Period):
         """parse_date, remembered: a file repeats the same few dates (and the same wrong ones)."""

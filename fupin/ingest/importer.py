@@ -108,6 +108,8 @@ class _FileImport:
         self.stack: ExitStack | None = None
         self.in_transaction = False
         self.validator = context.validator(options.period)
+        self.choices = [(name, known) for name, known in (("consumption_type", context.consumption_types),
+                                                          ("purpose", context.purposes)) if name in self.columns]
 
     # The pass over the rows ---------------------------------------------------------------------------------
 
@@ -255,68 +257,59 @@ class _FileImport:
     # Lines ----------------------------------------------------------------------------------------------------
 
     def _line(self, number: int, cells: list) -> None:
+        """One row's cells → a checked line. Rows come by the hundred thousand: the cells are read by the index the
+        layout found (rows are padded to the layout's width), and a message is built only for a cell with a
+        problem."""
         errors: list[Issue] = []
         warnings: list[Issue] = []
         line = LineInput(amount_fen=0)
-        layout, options, context = self.layout, self.options, self.context
-
-        def problem(name: str, value, message: str, bucket=errors) -> None:
-            bucket.append(Issue(message, row=number, column=FIELDS[name][0], value=cell_text(value),
-                                unit=self.group.text or None))
-
-        def text_of(name: str) -> str:
-            value = self._cell(cells, name)
-            text = cell_text(value)
-            limit = TEXT_LIMITS.get(name)
-            if limit and len(text) > limit:
-                problem(name, text[:20] + "…", msg.TEXT_TOO_LONG.format(column=FIELDS[name][0], limit=limit))
-                return text[:limit]
-            return text
-
-        amount = self._cell(cells, "amount")
+        columns, options, context = self.columns, self.options, self.context
+        amount = cells[columns["amount"]]
         try:
-            line.amount_fen = parse_amount(amount, layout.amount_unit)
+            line.amount_fen = context.amount(amount, self.layout.amount_unit)
             if line.amount_fen == 0:
-                problem("amount", amount, msg.AMOUNT_ZERO, warnings)
+                self._problem(warnings, number, "amount", amount, msg.AMOUNT_ZERO)
         except CellError as exc:
-            problem("amount", amount, exc.message)
-        line.product = text_of("product")
-        line.source_text = text_of("source")
-        line.method_text = text_of("method")
+            self._problem(errors, number, "amount", amount, exc.message)
+        line.product = self._text(cells, "product", number, errors)
+        line.source_text = self._text(cells, "source", number, errors)
+        line.method_text = self._text(cells, "method", number, errors)
         line.method, rewritten = context.method(line.method_text)
         if line.method and rewritten:
-            problem("method", line.method_text, msg.METHOD_NORMALISED.format(method=line.method), warnings)
-        if "date" in self.columns:
-            value = self._cell(cells, "date")
-            line.date_text = text_of("date")
+            self._problem(warnings, number, "method", line.method_text,
+                          msg.METHOD_NORMALISED.format(method=line.method))
+        if "date" in columns:
+            value = cells[columns["date"]]
+            line.date_text = self._text(cells, "date", number, errors)
             try:
                 line.purchase_date = context.date(value, options.period)
             except CellError as exc:
-                problem("date", value, exc.message)
-        notes = [text_of("note")] if "note" in self.columns else []
-        if "quantity" in self.columns:
-            value = self._cell(cells, "quantity")
+                self._problem(errors, number, "date", value, exc.message)
+        notes = [self._text(cells, "note", number, errors)] if "note" in columns else []
+        if "quantity" in columns:
+            value = cells[columns["quantity"]]
             try:
-                line.quantity_g, as_written = context.quantity(value, layout.tons_per_quantity)
+                line.quantity_g, as_written = context.quantity(value, self.layout.tons_per_quantity)
                 if as_written:
-                    problem("quantity", value, msg.QUANTITY_NOT_WEIGHT, warnings)
+                    self._problem(warnings, number, "quantity", value, msg.QUANTITY_NOT_WEIGHT)
                     notes.append(f"数量：{as_written}")
             except CellError as exc:
-                problem("quantity", value, exc.message)
-        line.note = "；".join(filter(None, notes))[: TEXT_LIMITS["note"]]
-        if "explanation" in self.columns:
-            line.explanation = text_of("explanation")
-        for name, known in (("consumption_type", context.consumption_types), ("purpose", context.purposes)):
-            if name in self.columns:
-                value = self._cell(cells, name)
-                if not is_blank(value):
-                    chosen = known.get(normalize(cell_text(value)))
-                    if chosen is None:
-                        choices = "、".join(dict.fromkeys(known.values()))
-                        problem(name, value, msg.CHOICE_UNKNOWN.format(column=FIELDS[name][0], choices=choices))
-                    else:
-                        setattr(line, name, chosen)
-        self._judged(line, cells, errors, warnings, problem)
+                self._problem(errors, number, "quantity", value, exc.message)
+        if notes:
+            line.note = "；".join(filter(None, notes))[: TEXT_LIMITS["note"]]
+        if "explanation" in columns:
+            line.explanation = self._text(cells, "explanation", number, errors)
+        for name, known in self.choices:
+            value = cells[columns[name]]
+            if not is_blank(value):
+                chosen = known.get(normalize(cell_text(value)))
+                if chosen is None:
+                    choices = "、".join(dict.fromkeys(known.values()))
+                    self._problem(errors, number, name, value,
+                                  msg.CHOICE_UNKNOWN.format(column=FIELDS[name][0], choices=choices))
+                else:
+                    setattr(line, name, chosen)
+        self._judged(line, number, cells, errors, warnings)
         for issue in errors:
             self.report.error(issue)
         for issue in warnings:
@@ -332,7 +325,22 @@ class _FileImport:
         summary.amount_fen += line.amount_fen
         self._store(self.group.unit, line)
 
-    def _judged(self, line: LineInput, cells: list, errors: list, warnings: list, problem) -> None:
+    def _problem(self, bucket: list, number: int, name: str, value, message: str) -> None:
+        bucket.append(Issue(message, row=number, column=FIELDS[name][0], value=cell_text(value),
+                            unit=self.group.text or None))
+
+    def _text(self, cells: list, name: str, number: int, errors: list) -> str:
+        """A text cell, cut to what the ledger keeps (an error says so)."""
+        index = self.columns.get(name)
+        text = "" if index is None else cell_text(cells[index])
+        limit = TEXT_LIMITS.get(name)
+        if limit and len(text) > limit:
+            self._problem(errors, number, name, text[:20] + "…",
+                          msg.TEXT_TOO_LONG.format(column=FIELDS[name][0], limit=limit))
+            return text[:limit]
+        return text
+
+    def _judged(self, line: LineInput, number: int, cells: list, errors: list, warnings: list) -> None:
         """The line validator's checks (the same the web form gets), on the cells that have no parse error yet.
         It also fills in the channel the classifier is sure of."""
         failed = {issue.column for issue in errors}
@@ -342,7 +350,7 @@ class _FileImport:
                 continue  # the cell could not be read: that message says it
             value = self._cell(cells, name) if name in self.columns else ""
             bucket = errors if check.severity == ERROR else warnings
-            problem(name, value, check.message, bucket)
+            self._problem(bucket, number, name, value, check.message)
             bucket[-1].rule = check.rule
             if check.severity != ERROR:
                 bucket[-1].severity = check.severity  # 警告 or 提示, kept by the report

@@ -21,7 +21,7 @@ from fupin.reporting.services import (
     sign_off_clear,
     submission_fields_clean,
     submission_lock_or_create,
-    submission_submit,
+    submission_submit_locked,
 )
 from fupin.reporting.signals import submission_saved
 from fupin.reporting.validation import Check, LineRefused, LineValidator
@@ -75,13 +75,25 @@ def month_save(*, unit: Unit, period: Period, rows: dict[int, LineInput], by, su
     checks, refused = rows_judged(period=period, rows=rows)
     if refused:
         raise MonthRefused(refused)
+    saved = MonthSaved(submission=None, added=len(rows),
+                       checks={row: found for row, found in checks.items() if found})
+    # One transaction for the lines and the submission: deadline day's writers queue for the database one
+    # transaction each, and the review queue is refreshed once, after the commit.
+    reason = f"整月填报：新增{len(rows)}条明细" if rows else ""
     with transaction.atomic():
-        submission, _ = submission_lock_or_create(unit, period, by)
-        submission = Submission.objects.select_for_update().select_related("unit").get(pk=submission.pk)
+        # A new report is created with the month's fields, its audit row giving the reason; its lines follow.
+        submission, created = submission_lock_or_create(
+            unit, period, by, reason=reason, is_zero_report=is_zero_report,
+            **({"summary": summary.strip()} if summary is not None else {}))
+        submission.unit = unit  # the row was looked up by it: no query to load it again
         ensure_unit_may_change(submission, by)
-        # The summary, the zero-report mark and the lines are saved together: one audited save of the report
-        # (as `submission_update` would check and save it), not one for the fields and one for the lines.
-        if summary is not None or is_zero_report != submission.is_zero_report or rows:
+        if created:
+            if rows:
+                lines_bulk_add(submission=submission, lines=list(rows.values()), by=by)
+        # An existing one: the summary, the zero-report mark and the lines are saved together, one audited save
+        # of the report (as `submission_update` would check and save it), not one for the fields and one for the
+        # lines.
+        elif summary is not None or is_zero_report != submission.is_zero_report or rows:
             if summary is not None:
                 submission.summary = summary.strip()
             submission.is_zero_report = is_zero_report
@@ -90,18 +102,17 @@ def month_save(*, unit: Unit, period: Period, rows: dict[int, LineInput], by, su
                 last = submission.lines.order_by("-position").values_list("position", flat=True).first() or 0
                 lines_bulk_add(submission=submission, lines=list(rows.values()), by=by, start=last + 1)
             sign_off_clear(submission)
-            attribute_change(submission, by, f"整月填报：新增{len(rows)}条明细" if rows else "")
+            attribute_change(submission, by, reason)
             submission.save()  # the rollup and the audit trail hear of the lines through their report
-            if rows:
-                submission_saved.send(sender=Submission, submission=submission, by=by)
-    saved = MonthSaved(submission=submission, added=len(rows),
-                       checks={row: found for row, found in checks.items() if found})
-    if submit:  # after the lines are kept: a refused submission (a 警告 awaiting 上报说明) keeps what was typed
-        try:
-            saved.submission = submission_submit(submission=submission, by=by)
-            saved.submitted = True
-        except UserError as exc:
-            saved.submit_refused = exc
+        if rows:
+            submission_saved.send(sender=Submission, submission=submission, by=by)
+        saved.submission = submission
+        if submit:  # a refused submission (a 警告 awaiting 上报说明) keeps what was typed: it is refused whole
+            try:
+                saved.submission = submission_submit_locked(submission, by)
+                saved.submitted = True
+            except UserError as exc:
+                saved.submit_refused = exc
     return saved
 
 

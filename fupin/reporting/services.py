@@ -139,15 +139,20 @@ def sign_off_clear(submission: Submission) -> None:
         submission.signed_off_at = submission.signed_off_by = None
 
 
-def submission_lock_or_create(unit: Unit, period: Period, by) -> tuple[Submission, bool]:
-    """The (unit, period) row, locked for this transaction; created when missing, safe against a parallel twin."""
+def submission_lock_or_create(unit: Unit, period: Period, by, *, reason: str = "",
+                              **fields) -> tuple[Submission, bool]:
+    """The (unit, period) row, locked for this transaction; created when missing, safe against a parallel twin.
+    A row created here starts with `fields` (checked), its audit row saying `reason`; an existing row is returned
+    as it is, for the caller to change."""
     query = Submission.objects.select_for_update().filter(unit=unit, first_month=period.first,
                                                           last_month=period.last)
     existing = query.first()
     if existing:
         return existing, False
-    submission = Submission(unit=unit, first_month=period.first, last_month=period.last, created_by=by)
-    attribute_change(submission, by)
+    submission = Submission(unit=unit, first_month=period.first, last_month=period.last, created_by=by, **fields)
+    if fields:
+        submission_fields_clean(submission)
+    attribute_change(submission, by, reason)
     try:
         with transaction.atomic():
             submission.save()
@@ -395,7 +400,13 @@ def submission_sign_off(*, submission: Submission, by) -> Submission:
 def submission_submit(*, submission: Submission, by) -> Submission:
     """草稿/已退回 → 已上报. Late reports are accepted; the version records how many working days late."""
     with transaction.atomic():
-        submission = _locked(submission)
+        return submission_submit_locked(_locked(submission), by)
+
+
+def submission_submit_locked(submission: Submission, by) -> Submission:
+    """`submission_submit` for a report whose row the caller has locked in its transaction (the month form saves
+    the lines and submits in one). In a savepoint of its own: a refusal leaves the caller's transaction as it was."""
+    with transaction.atomic():
         if not submission.unit_may_edit:
             if submission.status == Status.APPROVED:
                 raise UserError(SUBMISSION_LOCKED.format(**_names(submission)))

@@ -45,6 +45,10 @@ class Unit(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["parent", "short_name"], name="unit_short_name_unique_under_parent"),
         ]
+        indexes = [
+            models.Index(fields=["active", "path"], name="unit_active_path"),  # a subtree's active units, counted
+            models.Index(fields=["depth", "order", "id"], name="unit_registry_order"),  # a page of them, in order
+        ]
 
     def __str__(self) -> str:
         return self.short_name
