@@ -84,8 +84,8 @@ class Submission(models.Model):
                                    name="submission_period_ordered"),
         ]
         indexes = [
-            # A round's reports, counted on time or late and listed in the order they came, from the index alone
-            # (timeliness.py; its COALESCE is written as `reported_at` writes it, so the index serves it).
+            # A round's reports by when they first came (timeliness.py's `_reported_at`, the same COALESCE), so
+            # that on time / late can be counted and listed from the index; replaces (first_month, last_month).
             models.Index(models.F("first_month"), models.F("last_month"),
                          Coalesce("first_submitted_at", "submitted_at"), models.F("status"), models.F("unit"),
                          name="submission_span_reported_at"),

@@ -75,8 +75,6 @@ def month_save(*, unit: Unit, period: Period, rows: dict[int, LineInput], by, su
     checks, refused = rows_judged(period=period, rows=rows)
     if refused:
         raise MonthRefused(refused)
-    saved = MonthSaved(submission=None, added=len(rows),
-                       checks={row: found for row, found in checks.items() if found})
     # One transaction for the lines and the submission: deadline day's writers queue for the database one
     # transaction each, and the review queue is refreshed once, after the commit.
     reason = f"整月填报：新增{len(rows)}条明细" if rows else ""
@@ -106,7 +104,8 @@ def month_save(*, unit: Unit, period: Period, rows: dict[int, LineInput], by, su
             submission.save()  # the rollup and the audit trail hear of the lines through their report
         if rows:
             submission_saved.send(sender=Submission, submission=submission, by=by)
-        saved.submission = submission
+        saved = MonthSaved(submission=submission, added=len(rows),
+                           checks={row: found for row, found in checks.items() if found})
         if submit:  # a refused submission (a 警告 awaiting 上报说明) keeps what was typed: it is refused whole
             try:
                 saved.submission = submission_submit_locked(submission, by)

@@ -53,8 +53,9 @@ class SubmissionDetail:
 def default_period() -> Period:
     """January to the latest reported month of the latest year with reports (this month when there are none)."""
     # One status at a time: each is a seek in the (status, last_month) index, where IN would scan every report.
-    latest = max((m for status in COUNTED_STATUSES if (m := Submission.objects.filter(status=status)
-                  .aggregate(m=Max("last_month"))["m"]) is not None), default=None)
+    latest_by_status = [Submission.objects.filter(status=status).aggregate(m=Max("last_month"))["m"]
+                        for status in COUNTED_STATUSES]
+    latest = max((m for m in latest_by_status if m is not None), default=None)
     if latest is None:
         today = timezone.localdate()
         return Period.month(today.year, today.month)
