@@ -8,11 +8,12 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Exists, OuterRef, Q, Sum
 
 from fupin.core.periods import Period
+from fupin.insights.reported_months import reported_units_count
 from fupin.insights.screened import is_merged
 from fupin.reporting.models import COUNTED_STATUSES, PurchaseLine, Submission
 from fupin.units import access
 from fupin.units.models import Unit
-from fupin.units.selectors import reporting_units, root_unit
+from fupin.units.selectors import reporting_units, root_unit, units_q
 
 OVERVIEW_PAGE_SIZE = 100  # units a page of the home table lists (a province has 2,000)
 
@@ -69,6 +70,7 @@ def system_name(root: Unit | None) -> str:
 
 
 def _table_units(period: Period, user, root: Unit):
+    """The table's units, and the retired ones among them (they reported lines in the period)."""
     from fupin.insights.models import SubmissionSum
 
     # A retired unit stays in the tables of the periods it reported lines in (a counted submission has sums
@@ -81,7 +83,7 @@ def _table_units(period: Period, user, root: Unit):
     units = reporting_units(root, also=also)
     if user is not None:
         units = units.filter(access.visible_units_q(user))
-    return units
+    return units, also
 
 
 @dataclass
@@ -135,7 +137,7 @@ def attachment_overview(*, period: Period, user=None, root: Unit | None = None, 
     """Each unit's line count and subtotal as the attachment table has them, for one page of units, and the
     totals: a fixed number of queries over rollup rows and submission sums (kept at write), never the lines."""
     root = root or root_unit()
-    units = _table_units(period, user, root)
+    units, also = _table_units(period, user, root)
     paged = Paginator(units, size).get_page(page)
     rows = [UnitSubtotal(unit=u) for u in paged]
     sums = _sums_by_unit(period, [r.unit.pk for r in rows])
@@ -149,14 +151,13 @@ def attachment_overview(*, period: Period, user=None, root: Unit | None = None, 
     return AttachmentOverview(
         period=period, title=f"{system_name(root)}{period.label()}消费扶贫统计", units=rows, page=paged,
         unit_count=paged.paginator.count, total_fen=total, line_count=lines,
-        reported_count=Submission.objects.filter(unit__in=units.values("pk"), **within)
-        .values("unit_id").distinct().order_by().count())
+        reported_count=reported_units_count(period, units_q("unit_id", units, root=root, user=user, also=also)))
 
 
 def attachment_table(*, period: Period, user=None, root: Unit | None = None) -> AttachmentTable:
     """Lines of counted submissions lying within `period`, for the units `user` may see (all, without a user)."""
     root = root or root_unit()
-    rows = {u.pk: AttachmentUnit(unit=u) for u in _table_units(period, user, root)}
+    rows = {u.pk: AttachmentUnit(unit=u) for u in _table_units(period, user, root)[0]}
     within = Q(submission__first_month__gte=period.first, submission__last_month__lte=period.last,
                submission__status__in=COUNTED_STATUSES, submission__unit__in=list(rows))
     lines = (PurchaseLine.objects.filter(within)
@@ -220,7 +221,7 @@ def attachment_page(*, period: Period, user=None, root: Unit | None = None, page
             _lines_of(period, list(rows)):
         rows[unit_id].lines.append(AttachmentLine(product, source, channel, method, method_text, day, quantity,
                                                   amount, day_text))
-    units = _table_units(period, user, root)
+    units = _table_units(period, user, root)[0]
     excluded_lines, excluded_fen = screened_of_units(units.values("pk"), period)
     table = AttachmentPage(period=period, title=overview.title, units=list(rows.values()), page=overview.page,
                            total_all_fen=overview.total_fen, excluded_lines=excluded_lines,

@@ -109,3 +109,20 @@ class SubmissionScreened(models.Model):
 
     def __str__(self) -> str:
         return f"{self.submission_id} 剔除 {self.excluded_lines} 合并 {self.merged_lines}"
+
+
+class ReportedMonths(models.Model):
+    """The months of one year a unit has a counted one-month report for, as bits (January = 1, December = 2048),
+    kept at write (reported_months.py): how many units reported within a span is one pass over a row per unit,
+    not over every report of the span (a province's year holds 1.2 million)."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    months = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["unit", "year"], name="reported_months_one_per_unit_year")]
+        indexes = [models.Index(fields=["year", "months", "unit"], name="reported_months_covering")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.year} {self.months:012b}"

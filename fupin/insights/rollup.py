@@ -19,6 +19,7 @@ from django.db.models import Case, Count, F, Q, Sum, Value, When
 
 from fupin.core.periods import Period
 from fupin.insights.models import Rollup, RollupDirty, SubmissionSum
+from fupin.insights.reported_months import months_rebuild
 from fupin.insights.screened_sums import screened_check, screened_clear, screened_rebuild, screened_store
 from fupin.reporting.models import COUNTED_STATUSES, PurchaseLine, Submission
 from fupin.units.models import Unit, subtree_bounds
@@ -308,8 +309,9 @@ def rollup_rebuild(*, period: Period | None = None, progress=None, screened: boo
     with transaction.atomic(), connection.cursor() as cursor:
         SubmissionSum.objects.filter(_within(period, "submission__")).delete()
         _rebuild_submission_sums(cursor, period)
-        if screened:  # False only in the migration that runs before the screened sums' table exists
+        if screened:  # False only in migrations that run before these tables exist
             screened_rebuild(period)
+            months_rebuild()  # whole: one GROUP BY over the reports
     units = _rolled_units()
     for pk, path in units:
         with transaction.atomic(), connection.cursor() as cursor:

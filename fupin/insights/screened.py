@@ -15,6 +15,7 @@ from fupin.core.periods import Period
 from fupin.reporting.exclusions import MERGED_INTO
 from fupin.units import access
 from fupin.units.models import Unit
+from fupin.units.selectors import is_whole_tree
 
 MERGED_REASON = re.compile("^" + re.escape(MERGED_INTO).replace(re.escape("{n}"), r"(\d+)") + "$")
 
@@ -40,10 +41,6 @@ def is_merged(reason: str) -> bool:
     return bool(MERGED_REASON.match(reason or ""))
 
 
-def _whole_system(root: Unit) -> bool:
-    return root.parent_id is None and not Unit.objects.filter(parent=None).exclude(pk=root.pk).exists()
-
-
 def screened(*, root: Unit, period: Period, user=None) -> Screened:
     """One aggregate over the submissions' screened sums (kept at write, screened_sums.py), never the lines."""
     from fupin.insights.models import SubmissionScreened
@@ -51,7 +48,7 @@ def screened(*, root: Unit, period: Period, user=None) -> Screened:
     # A row exists only while its submission counts, with the submission's span: the whole system's figures
     # are read from these rows alone; a part of the tree joins its units.
     rows = SubmissionScreened.objects.filter(first_month__gte=period.first, last_month__lte=period.last)
-    if not _whole_system(root):
+    if not is_whole_tree(root):
         rows = rows.filter(root.subtree_q("submission__unit__"))
     if user is not None:
         rows = rows.filter(access.visible_units_q(user, "submission__unit__"))

@@ -9,9 +9,9 @@ have been replaced in SQL just before). A unit's move is seen while the stored p
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
-from fupin.insights import rollup, screened_sums
+from fupin.insights import reported_months, rollup, screened_sums
 from fupin.reporting import signals as reporting_signals
-from fupin.reporting.models import PurchaseLine, Submission
+from fupin.reporting.models import COUNTED_STATUSES, PurchaseLine, Submission
 from fupin.units.models import Unit
 
 LINE_STATE = ("submission_id", *rollup.KEY, "excluded", "amount_fen")
@@ -58,17 +58,30 @@ def submission_saving(sender, instance: Submission, raw=False, **kwargs):
     instance._rollup_was = None
     if not raw and instance.pk is not None and not instance._state.adding:
         instance._rollup_was = (Submission.objects.filter(pk=instance.pk)
-                                .values_list("unit__path", "first_month", "last_month", "unit_id").first())
+                                .values_list("unit__path", "first_month", "last_month", "unit_id", "status").first())
 
 
 @receiver(post_save, sender=Submission, dispatch_uid="insights_submission_saved")
 def submission_saved(sender, instance: Submission, raw=False, created=False, **kwargs):
-    if raw or created:  # a new submission has no lines yet: nothing to sum (its lines' insert will say)
+    if raw:
         return
     was = getattr(instance, "_rollup_was", None)
+    _months_resync(instance, was)
+    if created:  # a new submission has no lines yet: nothing to sum (its lines' insert will say)
+        return
     moved = was is not None and (was[3], was[1], was[2]) != (instance.unit_id, instance.first_month,
                                                           instance.last_month)
     rollup.submission_resync(instance.pk, moved_from=was[:3] if moved else None)
+
+
+def _months_resync(instance: Submission, was: tuple | None) -> None:
+    """The unit's reported months, when a one-month report's status, unit or month changed."""
+    now = (instance.unit_id, instance.first_month, instance.last_month, instance.status)
+    before = None if was is None else (was[3], was[1], was[2], was[4])
+    if before == now or not any(state and state[3] in COUNTED_STATUSES for state in (now, before)):
+        return
+    for unit_id, year in {(state[0], state[1].year) for state in (now, before) if state and state[1] == state[2]}:
+        reported_months.months_resync(unit_id, year)
 
 
 def lines_bulk_written(sender, submission, **kwargs):

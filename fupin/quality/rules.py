@@ -118,6 +118,25 @@ class AmountSpread:
         return median, _median_skipping(deviations, skip)
 
 
+    def quiet_band(self, z_limit: float) -> tuple[int, int] | None:
+        """Amounts (fen, inclusive) that no removal of one line can make outliers: whichever line is left out, the
+        median moves within [median without the largest, median without the smallest] and the MAD stays at least
+        the deviations' median without their largest less that move. A refresh then judges only the lines outside
+        the band (the others of a unit's 100,000 need not be read); None when no such band is sure."""
+        n = len(self._sorted)
+        if n < 3:
+            return None
+        whole = _median_skipping(self._sorted, None)
+        low, high = _median_skipping(self._sorted, n - 1), _median_skipping(self._sorted, 0)
+        move = max(whole - low, high - whole)
+        deviations = sorted(abs(x - whole) for x in self._sorted)
+        mad_floor = _median_skipping(deviations, n - 1) - move
+        reach = z_limit * mad_floor / 0.6745 - move - 1e-9  # the margin: float rounding never widens the band
+        if mad_floor <= 0 or reach <= 0:
+            return None
+        return math.ceil(10 ** (whole - reach) * (1 + 1e-12)), math.floor(10 ** (whole + reach) * (1 - 1e-12))
+
+
 def _median_skipping(values: list[float], skip: int | None) -> float:
     """statistics.median of sorted `values` without the one at index `skip`."""
     n = len(values) - (skip is not None)

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import CharField, Q, Value
 from django.db.models.functions import Concat, Substr
 
+from fupin.core.bulk_rows import columns_check, db_value, rows_insert
 from fupin.core.periods import Period
 from fupin.quality import rules
 from fupin.quality.checks import SEVERITIES, Checker
@@ -25,7 +26,7 @@ from fupin.reporting.models import COUNTED_STATUSES, PurchaseLine, Submission
 from fupin.units.models import Unit, subtree_bounds
 
 Section = ReviewItem.Section
-BATCH = 2000  # rows a bulk insert writes at once
+BATCH = 2000  # rows a read fetches at once
 UNITS_A_STEP = 20  # units a rebuild computes at once: memory is bounded by their lines, not the ledger's
 
 
@@ -86,62 +87,114 @@ def stale_refresh() -> int:
     return done
 
 
-def _item(finding: Finding, submission: Submission) -> ReviewItem:
-    line = finding.line
-    if finding.rule == "duplicate_channel":  # a group is one item: its first line's; the others are counted in it
-        section = Section.DUPLICATES if line.pk == finding.related[0] else Section.GROUP
-    else:
-        section = {"missing_kind": Section.MISSING_KINDS, "channel_unclear": Section.CHANNEL}.get(
-            finding.rule, Section.FINDINGS)
-    return ReviewItem(section=section, rule=finding.rule, severity=finding.severity,
-                      severity_rank=SEVERITIES.index(finding.severity), message=finding.message,
-                      suggestions=finding.suggestions, related=finding.related,
-                      line_id=line.pk if line else None, position=line.position if line else 0,
-                      amount_fen=line.amount_fen if line else 0, **_where(submission))
+# A stored item as a row (fupin.core.bulk_rows): built as a tuple and written set-based, not as a ReviewItem whose
+# values the ORM would compile one by one (most of an import's refresh). Order: what varies, then `_where`'s part.
+COLUMNS = ("section", "rule", "severity", "severity_rank", "message", "suggestions", "related", "line_id",
+           "position", "amount_fen", "submission_id", "unit_id", "unit_path", "first_month", "last_month", "status")
+columns_check(ReviewItem, COLUMNS)
+_RANK = {severity: rank for rank, severity in enumerate(SEVERITIES)}
+_LINE_RANK = ReviewItem._meta.get_field("severity_rank").default  # a listed line's: after every finding
+_SECTIONS = {"missing_kind": Section.MISSING_KINDS.value, "channel_unclear": Section.CHANNEL.value}
+# the sections' plain text: a row holds what the driver binds as text, not enum members it might adapt otherwise
+DUPLICATES, GROUP, FINDINGS = Section.DUPLICATES.value, Section.GROUP.value, Section.FINDINGS.value
+EXCLUDED, WAITING = Section.EXCLUDED.value, Section.WAITING.value
 
 
-def _where(submission: Submission) -> dict:
-    return {"submission_id": submission.pk, "unit_id": submission.unit_id, "unit_path": submission.unit.path,
-            "first_month": submission.first_month, "last_month": submission.last_month,
-            "status": submission.status}
+class _Rows:
+    """The rows of one refresh (or rebuild step), in the order they are written: the order bulk_create kept, so
+    the ids (the queue's last tie-break) come out as before."""
+
+    def __init__(self):
+        self.rows: list[tuple] = []
+        self._where: dict[int, tuple] = {}
+        self._json: dict[int, tuple[list, str]] = {}  # by id(): a duplicate group's lines share one `related` list
+        self._empty = db_value(ReviewItem._meta.get_field("related"), [])
+        self._field = ReviewItem._meta.get_field("suggestions")  # `related` is written alike (no encoder)
+
+    def where(self, submission: Submission) -> tuple:
+        """The report's part of a row, once a report (its dates in the database's form)."""
+        if (where := self._where.get(submission.pk)) is None:
+            first, last = (db_value(ReviewItem._meta.get_field(name), getattr(submission, name))
+                           for name in ("first_month", "last_month"))
+            where = self._where[submission.pk] = (submission.pk, submission.unit_id, submission.unit.path, first,
+                                                  last, submission.status)
+        return where
+
+    def json(self, value: list) -> str:
+        if not value:
+            return self._empty
+        if (known := self._json.get(id(value))) is None:  # the list is kept with its text: its id stays its own
+            known = self._json[id(value)] = (value, db_value(self._field, value))
+        return known[1]
+
+    def finding(self, finding: Finding, submission: Submission) -> None:
+        line = finding.line
+        if finding.rule == "duplicate_channel":  # a group is one item: its first line's; the others are counted in it
+            section = DUPLICATES if line.pk == finding.related[0] else GROUP
+        else:
+            section = _SECTIONS.get(finding.rule, FINDINGS)
+        self.rows.append((section, finding.rule, finding.severity, _RANK[finding.severity], finding.message,
+                          self.json(finding.suggestions), self.json(finding.related),
+                          line.pk if line else None, line.position if line else 0, line.amount_fen if line else 0,
+                          *self.where(submission)))
+
+    def line(self, line: PurchaseLine, submission: Submission) -> None:
+        """A line the queue lists: excluded, or waiting for a channel."""
+        if line.excluded:
+            section = EXCLUDED
+        elif not line.channel_code:
+            section = WAITING
+        else:
+            return
+        self.rows.append((section, "", "", _LINE_RANK, "", self._empty, self._empty, line.pk, line.position,
+                          line.amount_fen, *self.where(submission)))
+
+    def write(self) -> int:
+        return rows_insert(ReviewItem, COLUMNS, self.rows)
 
 
-def _line_item(line: PurchaseLine, submission: Submission) -> ReviewItem | None:
-    if line.excluded:
-        section = Section.EXCLUDED
-    elif not line.channel_code:
-        section = Section.WAITING
-    else:
-        return None
-    return ReviewItem(section=section, line_id=line.pk, position=line.position, amount_fen=line.amount_fen,
-                      **_where(submission))
-
-
-def _items(checker: Checker, submissions: list[Submission]) -> list[ReviewItem]:
+def _items(checker: Checker, submissions: list[Submission], rows: _Rows) -> None:
     """Every item of these reports: the findings `findings_for_period` would give, and the lines the queue lists."""
     lines: dict[int, list[PurchaseLine]] = {s.pk: [] for s in submissions}
+    by_pk = {s.pk: s for s in submissions}
     for line in PurchaseLine.objects.filter(submission__in=submissions).order_by("submission", "position", "pk"):
         lines[line.submission_id].append(line)
+        # the rules read line.submission: set the cache directly, the descriptor's checks cost more than the rules
+        line._state.fields_cache["submission"] = by_pk[line.submission_id]
     checker.stated_load(submissions)
-    items = []
     for submission in submissions:
         for line in lines[submission.pk]:
-            line.submission = submission
-            if (item := _line_item(line, submission)) is not None:
-                items.append(item)
-        items += [_item(f, submission) for f in checker.findings(submission, lines[submission.pk])]
-    return items
+            rows.line(line, submission)
+        for finding in checker.findings(submission, lines[submission.pk]):
+            rows.finding(finding, submission)
 
 
-def _outliers(checker: Checker, submissions: list[Submission]) -> list[ReviewItem]:
+class _Amount:
+    """The three fields of a line the outlier rule reads (rules.amount_outlier: pk, amount_fen, position via _row),
+    so the other reports' lines need not each be a (deferred) model object."""
+
+    __slots__ = ("pk", "position", "amount_fen")
+
+    def __init__(self, pk: int, position: int, amount_fen: int):
+        self.pk, self.position, self.amount_fen = pk, position, amount_fen
+
+
+def _outliers(checker: Checker, submissions: list[Submission], rows: _Rows) -> None:
     """The amount outliers of these reports alone: what another report of the unit changes."""
     by_pk = {s.pk: s for s in submissions}
-    items = []
-    for line in (PurchaseLine.objects.filter(submission__in=submissions, excluded=False)
-                 .only("pk", "position", "amount_fen", "submission_id").order_by("submission", "position", "pk")):
-        submission = by_pk[line.submission_id]
-        items += [_item(f, submission) for f in rules.amount_outlier(checker, submission, line)]
-    return items
+    # Only the lines outside each unit's quiet band can be outliers: the rest of its history is not read.
+    z_limit = float(checker.thresholds.outlier_z)
+    candidates = Q(pk__in=[])
+    for unit_id in {s.unit_id for s in submissions}:
+        band = checker.spread(unit_id).quiet_band(z_limit)
+        of_unit = Q(submission__unit_id=unit_id)
+        candidates |= of_unit & ~Q(amount_fen__range=band) if band else of_unit
+    for pk, position, amount_fen, submission_id in (
+            PurchaseLine.objects.filter(candidates, submission__in=submissions, excluded=False)
+            .order_by("submission", "position", "pk").values_list("pk", "position", "amount_fen", "submission_id")):
+        submission = by_pk[submission_id]
+        for finding in rules.amount_outlier(checker, submission, _Amount(pk, position, amount_fen)):
+            rows.finding(finding, submission)
 
 
 def items_refresh(submission_ids: list[int]) -> None:
@@ -153,16 +206,16 @@ def items_refresh(submission_ids: list[int]) -> None:
         changed = list(Submission.objects.filter(pk__in=submission_ids, status__in=COUNTED_STATUSES)
                        .select_related("unit"))
         ReviewItem.objects.filter(submission_id__in=submission_ids).delete()
-        items = []
+        rows = _Rows()
         if changed or had_items:  # a draft's lines weigh in no statistics: nothing else to do
             checker = Checker()
             checker.history_load(unit_ids)
-            items = _items(checker, changed)
+            _items(checker, changed, rows)
             others = list(Submission.objects.filter(unit_id__in=unit_ids, status__in=COUNTED_STATUSES)
                           .exclude(pk__in=submission_ids).select_related("unit"))
             ReviewItem.objects.filter(submission__in=others, rule="amount_outlier").delete()
-            items += _outliers(checker, others)
-        ReviewItem.objects.bulk_create(items, batch_size=BATCH)
+            _outliers(checker, others, rows)
+        rows.write()
         StaleReport.objects.filter(submission_id__in=submission_ids).delete()
 
 
@@ -186,7 +239,9 @@ def items_rebuild(*, period: Period | None = None, progress: Callable[[int], Non
             checker.history_load(step)
             submissions = list(reports.filter(unit_id__in=step).select_related("unit").order_by("unit", "pk"))
             ReviewItem.objects.filter(within, unit_id__in=step).delete()
-            ReviewItem.objects.bulk_create(_items(checker, submissions), batch_size=BATCH)
+            rows = _Rows()
+            _items(checker, submissions, rows)
+            rows.write()
         if progress:
             progress(len(step))
     if period is None:  # items of reports no longer reviewed, or gone

@@ -90,6 +90,10 @@ class Submission(models.Model):
                          Coalesce("first_submitted_at", "submitted_at"), models.F("status"), models.F("unit"),
                          name="submission_span_reported_at"),
             models.Index(fields=["status", "last_month"], name="submission_status_last_month"),  # latest month
+            # Reports spanning months (a quarter, 1–10月), few beside the monthly ones: who reported within a span.
+            # Covering (status too), or SQLite prefers the span index above and reads every monthly report.
+            models.Index(fields=["first_month", "last_month", "status", "unit"],
+                         condition=models.Q(first_month__lt=models.F("last_month")), name="submission_multi_month"),
         ]
 
     def __str__(self) -> str:

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from fupin.core.bulk_rows import rows_insert
 from fupin.core.errors import UserError
 from fupin.core.periods import Period
 from fupin.reporting.calendar import calendar_current
@@ -181,27 +182,30 @@ def submission_create(*, unit: Unit, period: Period, lines: list[LineInput], by,
     """
     if status == Status.APPROVED and not _is_system(by) and not unit.same_person_may_approve:
         raise UserError(FOUR_EYES_CREATE_APPROVED.format(unit=unit.display_name, period=period_name(period)))
+    counted = status in COUNTED_STATUSES
+    fields = {"status": status, "is_zero_report": (not lines and status != Status.DRAFT) if is_zero_report is None
+              else is_zero_report}
+    if summary is not None:
+        fields["summary"] = summary
+    if counted:
+        at = submitted_at or timezone.now()
+        fields |= {"submitted_at": at, "submitted_by": by, "first_submitted_at": at}
     with transaction.atomic():
-        submission, created = submission_lock_or_create(unit, period, by)
+        # A new report is created holding its fields (one save, one audit row); an existing one is changed.
+        submission, created = submission_lock_or_create(unit, period, by, **fields)
         if not created:
             if not replace:
                 raise UserError(SUBMISSION_EXISTS.format(unit=unit.display_name, period=period))
             ensure_unit_may_change(submission, None)  # an import replacing a submitted report is a resubmission
             lines_retire(submission, by, "整表替换（重新导入或重新上报）")
-        submission.status = status
-        counted = status in COUNTED_STATUSES
-        if counted:
-            submission.submitted_at = submitted_at or timezone.now()
-            submission.submitted_by = by
-            submission.first_submitted_at = submission.first_submitted_at or submission.submitted_at
-        if summary is not None:
-            submission.summary = summary
-        submission.is_zero_report = (not lines and status != Status.DRAFT) if is_zero_report is None \
-            else is_zero_report
-        submission.signed_off_at = submission.signed_off_by = None
-        attribute_change(submission, by)
-        submission_fields_clean(submission)
-        submission.save()
+            first_at = submission.first_submitted_at
+            for name, value in fields.items():
+                setattr(submission, name, value)
+            submission.first_submitted_at = first_at or fields.get("first_submitted_at")
+            submission.signed_off_at = submission.signed_off_by = None
+            attribute_change(submission, by)
+            submission_fields_clean(submission)
+            submission.save()
         lines_bulk_add(submission=submission, lines=lines, by=by)
         if counted:
             version_record(submission, by)
@@ -240,14 +244,7 @@ def lines_bulk_add(*, submission: Submission, lines: list[LineInput], by, start:
         cursor.execute(f"SELECT MAX({_quoted(PurchaseLine._meta.pk.column)}) FROM {table} WHERE submission_id = %s",
                        [submission.pk])
         after_pk = cursor.fetchone()[0] or 0
-        names = ", ".join(_quoted(c) for c in columns)
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            marks = ", ".join(["%s"] * len(columns))
-            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
+        rows_insert(PurchaseLine, columns, rows)
         _history_copy(cursor, submission, after_pk=after_pk, history_type="+", by=by, reason=None)
     lines_bulk_added.send(sender=Submission, submission=submission, by=by, start=start, count=len(rows))
 
@@ -261,8 +258,9 @@ _INPUT_FIELDS = [name for name in LineInput.__dataclass_fields__ if name != "ext
 
 
 def _line_columns(*, year: int):
-    """The line table's columns and a function making one row's values from a LineInput: the service's own values,
-    the input's fields, then the defaults of the rest, dates adapted for the database (SQLite keeps ISO text)."""
+    """The line table's fields (attnames, for rows_insert) and a function making one row's values from a LineInput:
+    the service's own values, the input's fields, then the defaults of the rest, dates adapted for the database
+    (SQLite keeps ISO text)."""
     fields = {f.attname: f for f in PurchaseLine._meta.concrete_fields if not f.primary_key}
     rest = [f for name, f in fields.items() if name not in {"submission_id", "period_year", "position", *_INPUT_FIELDS}]
     defaults = [f.get_db_prep_save(f.get_default(), connection) for f in rest]
@@ -279,7 +277,7 @@ def _line_columns(*, year: int):
                 row[i] = adapt_date(row[i])
         return row
 
-    return [f.column for f in ordered], values_of
+    return [f.attname for f in ordered], values_of
 
 
 def _history_copy(cursor, submission: Submission, *, after_pk: int, history_type: str, by, reason: str | None) -> None:

@@ -12,7 +12,7 @@ from functools import cached_property
 from urllib.parse import urlencode
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, F
+from django.db.models import Count, Exists, F, OuterRef
 from django.utils import timezone
 
 from fupin.core.periods import Period
@@ -21,7 +21,7 @@ from fupin.reporting.deadlines import round_deadline, round_for, workdays_late
 from fupin.reporting.models import Reminder, Round, Status, Submission
 from fupin.units import access
 from fupin.units.models import Unit
-from fupin.units.selectors import reporting_units
+from fupin.units.selectors import is_whole_tree, reporting_units, units_q
 
 REPORTED_STATUSES = (Status.SUBMITTED, Status.RETURNED, Status.APPROVED)
 TIMELINESS_STATUSES = ("on_time", "late", "missing")
@@ -244,13 +244,13 @@ def timeliness_summary(*, period: Period, user=None, root: Unit | None = None,
     round_ = round_for(period)
     deadline = round_deadline(round_, calendar).day
     units = reporting_units()
-    if root is not None:
+    if root is not None and not is_whole_tree(root):
         units = units.filter(root.subtree_q())
     if user is not None:
         units = units.filter(access.visible_units_q(user))
     end_of_day = timezone.make_aware(datetime.combine(deadline + timedelta(days=1), datetime.min.time()))
-    reports = (Submission.objects.filter(first_month=period.first, last_month=period.last,
-                                         status__in=REPORTED_STATUSES, unit__in=units.values("pk"))
+    span = dict(first_month=period.first, last_month=period.last, status__in=REPORTED_STATUSES)
+    reports = (Submission.objects.filter(units_q("unit_id", units, root=root, user=user), **span)
                .annotate(at=_reported_at()).filter(at__isnull=False))
     on_time, late = reports.filter(at__lt=end_of_day), reports.filter(at__gte=end_of_day)
     result = TimelinessSummary(period=period, deadline=deadline, rule=round_.rule,
@@ -259,8 +259,11 @@ def timeliness_summary(*, period: Period, user=None, root: Unit | None = None,
     for summary, rows in ((result.on_time, on_time), (result.late, late)):
         summary.count = rows.count()
         summary.first = [s.unit for s in rows.select_related("unit").order_by("at", *order)[:named]]
-    missing = units.exclude(pk__in=reports.values("unit_id"))
-    result.missing.count = missing.count()
-    result.missing.first = list(missing[:named])
+    # A unit has one report a span: the rest of the units are missing. Their first names walk the registry
+    # order and stop at `named`, asking each unit's report by its (unit, span) key.
+    result.missing.count = units.count() - result.on_time.count - result.late.count
+    reported = (Submission.objects.filter(unit_id=OuterRef("pk"), **span)
+                .annotate(at=_reported_at()).filter(at__isnull=False))
+    result.missing.first = list(units.filter(~Exists(reported))[:named])
     result.warnings = calendar.warnings
     return result

@@ -46,8 +46,13 @@ class Unit(models.Model):
             models.UniqueConstraint(fields=["parent", "short_name"], name="unit_short_name_unique_under_parent"),
         ]
         indexes = [
-            models.Index(fields=["active", "path"], name="unit_active_path"),  # a subtree's active units, counted
-            models.Index(fields=["depth", "order", "id"], name="unit_registry_order"),  # a page of them, in order
+            # Partial, since Django writes active=True as a bare "active" (no equality an index could seek):
+            # a subtree's active units, counted; its few retired ones.
+            models.Index(fields=["path"], condition=models.Q(active=True), name="unit_active_path"),
+            models.Index(fields=["path"], condition=models.Q(active=False), name="unit_retired_path"),
+            # The whole tree's active units, walked in registry order: a page, or the first few without a report.
+            models.Index(fields=["depth", "order", "id"], condition=models.Q(active=True),
+                         name="unit_active_registry_order"),
         ]
 
     def __str__(self) -> str:

@@ -3,7 +3,7 @@
 from django.db.models import Q, QuerySet
 
 from fupin.core.text import normalize
-from fupin.units.models import Membership, Role, Unit, UnitAlias
+from fupin.units.models import Membership, Role, Unit, UnitAlias, subtree_bounds
 
 SUFFIXES = ("总工会", "工会联合会", "工会", "县", "市", "区")
 
@@ -18,9 +18,33 @@ def reporting_units(root: Unit | None = None, *, also=None) -> QuerySet[Unit]:
     root = root or root_unit()
     if root is None:
         return Unit.objects.none()
-    lo, hi = root.path, root.path[:-1] + "0"
     wanted = Q(active=True) if also is None else Q(active=True) | Q(pk__in=also)
+    if is_whole_tree(root):  # every unit but the root: the active units' (depth, order, id) index walks them
+        return Unit.objects.filter(wanted, depth__gt=0).order_by("depth", "order", "pk")
+    lo, hi = subtree_bounds(root.path)
     return Unit.objects.filter(wanted, path__gt=lo, path__lt=hi).order_by("depth", "order", "pk")
+
+
+def is_whole_tree(root: Unit) -> bool:
+    """`root` is the system's only root (the office's tree, not one of several)."""
+    roots = Unit.objects.filter(parent=None).values_list("pk", flat=True)[:2]
+    return root.parent_id is None and list(roots) == [root.pk]
+
+
+def units_q(field: str, units: QuerySet[Unit], *, root: Unit | None, user=None, also=()) -> Q:
+    """A filter on another table's unit column (`field`, e.g. "unit_id"): one of `units`, which the caller built as
+    reporting_units(root, also=also) for what `user` may see. Over the whole tree seen whole (the office, a
+    province) it names the few units outside the set instead (retired ones, the root): a database then reads the
+    other table's index range rather than visiting every one of 100,000 units."""
+    from fupin.units import access
+
+    root = root or root_unit()
+    if root is None or not is_whole_tree(root) or not (user is None or access.is_office_admin(user)):
+        return Q(**{f"{field}__in": units.values("pk")})
+    outside = Unit.objects.filter(Q(active=False) | Q(parent=None))
+    if also:
+        outside = outside.exclude(pk__in=also)
+    return ~Q(**{f"{field}__in": outside.values("pk")})
 
 
 def _key_variants(key: str) -> set[str]:

@@ -1,0 +1,72 @@
+"""Which units reported within a span, counted from a row per unit and year (models.ReportedMonths).
+
+A unit's one-month counted reports are kept as bits of its year's row, set again whenever one of its reports is
+saved (signals.py, in the writer's transaction). Reports spanning several months are few and are asked directly
+(the submission_multi_month index). `reported_units_count` then reads at most a row per unit and year of the
+span, whatever the number of reports.
+"""
+
+from datetime import date
+
+from django.db.models import Case, F, IntegerField, Q, Sum, Value, When
+from django.db.models.functions import ExtractMonth, ExtractYear
+
+from fupin.core.periods import Period
+from fupin.insights.models import ReportedMonths
+from fupin.reporting.models import COUNTED_STATUSES, Submission
+
+BATCH = 5000
+
+
+def _bit(month_field: str) -> Case:
+    """1 << (month - 1), portably (an integer, never a float power)."""
+    return Case(*(When(**{month_field: m}, then=Value(1 << (m - 1))) for m in range(1, 13)),
+                default=Value(0), output_field=IntegerField())
+
+
+def months_resync(unit_id: int, year: int) -> None:
+    """Set the unit's row for `year` from its counted one-month reports."""
+    firsts = (Submission.objects.filter(unit_id=unit_id, status__in=COUNTED_STATUSES, first_month__gte=date(year, 1, 1),
+                                        first_month__lte=date(year, 12, 1), last_month=F("first_month"))
+              .values_list("first_month", flat=True))
+    months = sum(1 << (m.month - 1) for m in firsts)
+    if not ReportedMonths.objects.filter(unit_id=unit_id, year=year).update(months=months) and months:
+        ReportedMonths.objects.create(unit_id=unit_id, year=year, months=months)
+
+
+def months_rebuild() -> int:
+    """Every row again from the reports, one GROUP BY (a repair; rollup_rebuild runs it). Returns rows written."""
+    ReportedMonths.objects.all().delete()
+    rows = (Submission.objects.filter(status__in=COUNTED_STATUSES, last_month=F("first_month"))
+            .annotate(year=ExtractYear("first_month"), month=ExtractMonth("first_month"))
+            .values("unit_id", "year").annotate(months=Sum(_bit("month"))).order_by()
+            .values_list("unit_id", "year", "months"))
+    batch, written = [], 0
+    for unit_id, year, months in rows.iterator(chunk_size=BATCH):
+        batch.append(ReportedMonths(unit_id=unit_id, year=year, months=months))
+        if len(batch) == BATCH:
+            written += len(ReportedMonths.objects.bulk_create(batch))
+            batch = []
+    return written + len(ReportedMonths.objects.bulk_create(batch))
+
+
+def _mask(period: Period, year: int) -> int:
+    first = period.first.month if period.first.year == year else 1
+    last = period.last.month if period.last.year == year else 12
+    return sum(1 << (m - 1) for m in range(first, last + 1))
+
+
+def reported_units_count(period: Period, units: Q) -> int:
+    """Units (`units`, a filter on a unit_id column) with a counted report lying within `period`."""
+    years = range(period.first.year, period.last.year + 1)
+    hit = Case(*(When(year=y, then=F("months").bitand(_mask(period, y))) for y in years),
+               default=Value(0), output_field=IntegerField())
+    monthly = (ReportedMonths.objects.filter(units, year__in=years).alias(hit=hit).filter(hit__gt=0)
+               .values("unit_id"))
+    count = monthly.distinct().order_by().count() if len(years) > 1 else monthly.count()
+    spanning = set(Submission.objects.filter(units, status__in=COUNTED_STATUSES, first_month__gte=period.first,
+                                             last_month__lte=period.last, first_month__lt=F("last_month"))
+                   .values_list("unit_id", flat=True))
+    if spanning:  # units with a spanning report and no one-month one are counted once more
+        count += len(spanning - set(monthly.filter(unit_id__in=spanning).values_list("unit_id", flat=True)))
+    return count
