@@ -8,6 +8,10 @@ from fupin.core.errors import UserError
 
 
 class FupinCommand(BaseCommand):
+    # Django's system checks import every URL and view first (about 1 s a run) for nothing a data command uses;
+    # `fupin serve` runs them (serve.py).
+    requires_system_checks = []
+
     def run_from_argv(self, argv):
         try:
             super().run_from_argv(argv)

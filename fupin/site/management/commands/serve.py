@@ -57,6 +57,7 @@ def gunicorn_options(*, bind: str, workers: int, threads: int, timeout: int, acc
 
 class Command(FupinCommand):
     help = "在生产用的 WSGI 服务器（gunicorn）上提供网站服务；静态文件由程序自己提供"
+    requires_system_checks = "__all__"  # a site about to serve is checked whole, once
 
     def add_arguments(self, parser):
         parser.add_argument("--bind", default=os.environ.get("FUPIN_BIND", "127.0.0.1:8000"),
