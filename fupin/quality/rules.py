@@ -93,6 +93,9 @@ def amount_yuan_as_wan(checker, submission, line):
     return _from_checks(submission, line, judged.yuan_as_wan_checks(checker.thresholds, line))
 
 
+MAD_SCALE = 0.6745  # the modified z-score's: a normal spread's MAD is 0.6745 σ
+
+
 class AmountSpread:
     """A unit's log10 amounts, sorted once per check run: the median and spread (MAD) of all its lines but one in
     O(log n), so checking N lines costs O(N log N), not O(N²). Equal to statistics.median over the others, float for
@@ -117,7 +120,6 @@ class AmountSpread:
         skip = None if own is None else bisect.bisect_left(deviations, abs(own - median))
         return median, _median_skipping(deviations, skip)
 
-
     def quiet_band(self, z_limit: float) -> tuple[int, int] | None:
         """Amounts (fen, inclusive) that no removal of one line can make outliers: whichever line is left out, the
         median moves within [median without the largest, median without the smallest] and the MAD stays at least
@@ -131,7 +133,7 @@ class AmountSpread:
         move = max(whole - low, high - whole)
         deviations = sorted(abs(x - whole) for x in self._sorted)
         mad_floor = _median_skipping(deviations, n - 1) - move
-        reach = z_limit * mad_floor / 0.6745 - move - 1e-9  # the margin: float rounding never widens the band
+        reach = z_limit * mad_floor / MAD_SCALE - move - 1e-9  # the margin: float rounding never widens the band
         if mad_floor <= 0 or reach <= 0:
             return None
         return math.ceil(10 ** (whole - reach) * (1 + 1e-12)), math.floor(10 ** (whole + reach) * (1 - 1e-12))
@@ -157,7 +159,7 @@ def amount_outlier(checker, submission, line):
     median, mad = spread.without(line.pk)
     if mad == 0:
         return []
-    z = 0.6745 * (math.log10(line.amount_fen) - median) / mad
+    z = MAD_SCALE * (math.log10(line.amount_fen) - median) / mad
     if abs(z) <= float(checker.thresholds.outlier_z):
         return []
     usual = wan_display(round(10 ** median))
