@@ -63,13 +63,13 @@ def line_rows(submission_id: int, count: int, rnd: random.Random) -> list[tuple]
         elif roll < 0.115:
             excluded, reason = True, "核实后不属于消费"
         rows.append((submission_id, position, product, source, code, method, method, amount,
-                     KINDS[position % len(KINDS)], excluded, reason, "", "", "", ""))
+                     KINDS[position % len(KINDS)], excluded, reason, "", "", "", "", 2021))
     return rows
 
 
 LINE_COLUMNS = ("submission_id", "position", "product", "source_text", "channel_code", "method_text", "method",
                 "amount_fen", "consumption_type", "excluded", "exclusion_reason", "date_text", "purpose", "note",
-                "explanation")
+                "explanation", "period_year")  # the reports are 2021's (the lines' partition key)
 
 
 def build(lines: int, vendor: str) -> dict:

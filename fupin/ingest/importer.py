@@ -5,7 +5,6 @@ inside one transaction that is rolled back if anything was refused. So a file wh
 export sorted by date) costs what the same rows sorted by unit cost, and no file holds the database's write lock
 while it is being read."""
 
-from contextlib import ExitStack
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -66,16 +65,57 @@ class _Stored:
 
 
 def import_bytes(data: bytes, *, name: str, options: ImportOptions, context: ImportContext) -> ImportReport:
+    checked = check_bytes(data, name=name, options=options, context=context)
+    checked.store()
+    return checked.report
+
+
+class CheckedFile:
+    """A file read and checked, its lines waiting to be stored: `store()` stores them, all or nothing (in a
+    savepoint of the caller's transaction, when there is one), or stores nothing when the file was refused."""
+
+    def __init__(self, report: ImportReport, file_import: "_FileImport | None" = None):
+        self.report, self._import = report, file_import
+
+    @property
+    def pending_lines(self) -> int:
+        return self.report.lines if self._import is not None and self._import.stored else 0
+
+    def store(self, *, due=None) -> None:
+        if self._import is not None:
+            self._import.store(due=due)
+            self._import = None  # its lines are let go
+
+    def reports(self) -> list[tuple[Unit, list[LineInput]]] | None:
+        """The units' reports the file would store, when it is to be stored and names only units the registry has
+        (the caller may store them set-based, with other files' reports: see `stored_with_others`)."""
+        file_import = self._import
+        if file_import is None or not file_import.report.ok or file_import.options.dry_run or not file_import.stored:
+            return None
+        if any(not isinstance(state.unit, Unit) for state in file_import.stored.values()):
+            return None
+        return [(state.unit, state.pending) for state in file_import.stored.values()]
+
+    def stored_with_others(self) -> None:
+        """Its reports were stored by the caller, together with other files' (as `store` would have)."""
+        self.report.stored = True
+        self._import = None
+
+
+def check_bytes(data: bytes, *, name: str, options: ImportOptions, context: ImportContext) -> CheckedFile:
+    """Read and check a file; nothing is stored yet. The database is only read (unit names, channels)."""
     report = ImportReport(file=name, dry_run=options.dry_run)
     try:
         document = read_document(data, options.limits)
         report.kind = document.kind
         layout = _layout(document, report)
         if layout is not None:
-            _FileImport(layout, options, context, report).run()
+            file_import = _FileImport(layout, options, context, report)
+            file_import.run()
+            return CheckedFile(report, file_import)
     except ReadError as exc:
         report.error(Issue(exc.message))
-    return report
+    return CheckedFile(report)
 
 
 def _layout(document, report: ImportReport) -> Layout | None:
@@ -105,8 +145,6 @@ class _FileImport:
         self.total: tuple | None = None  # (value, row) of the 合计 row
         self.after_total = False
         self.stored: dict = {}  # unit pk → _Stored, in the order the file first names them
-        self.stack: ExitStack | None = None
-        self.in_transaction = False
         self.validator = context.validator(options.period)
         self.choices = [(name, known) for name, known in (("consumption_type", context.consumption_types),
                                                           ("purpose", context.purposes)) if name in self.columns]
@@ -118,14 +156,12 @@ class _FileImport:
         if conflict:
             self.report.error(Issue(msg.PERIOD_MISMATCH.format(found=conflict, expected=self.options.period),
                                     row=None, value=conflict))
-        with ExitStack() as self.stack:
-            for number, cells in self.layout.rows:
-                self._row(number, cells)
-            self._end_group()
-            self._check_total()
-            if self.report.lines == 0 and self.report.ok:
-                self.report.error(Issue(msg.NO_LINES))
-            self._finish()
+        for number, cells in self.layout.rows:
+            self._row(number, cells)
+        self._end_group()
+        self._check_total()
+        if self.report.lines == 0 and self.report.ok:
+            self.report.error(Issue(msg.NO_LINES))
 
     def _cell(self, cells: list, name: str):
         index = self.columns.get(name)
@@ -378,22 +414,25 @@ class _FileImport:
             state = self.stored[key] = _Stored(unit)
         state.pending.append(line)
 
-    def _store_all(self) -> None:
+    def store(self, *, due=None) -> None:
         """Each unit's report once, whole, wherever in the file its rows were (the ledger takes a unit's lines in
-        one call: it records the submitted version's totals)."""
-        self.stack.enter_context(transaction.atomic())
-        self.in_transaction = True
-        for state in self.stored.values():
-            if not self.report.ok:
-                break
-            try:
-                self._store_unit(state)
-            except UserError as exc:
-                self.report.error(Issue(msg.REFUSED_BY_LEDGER.format(reason=exc.message),
-                                        unit=getattr(state.unit, "display_name", None)))
-            state.pending = []
+        one call: it records the submitted version's totals), in one transaction (a savepoint of the caller's)
+        rolled back if the ledger refuses any. `due`: the period's deadline, when the caller knows it."""
+        if not self.report.ok or self.options.dry_run:
+            return
+        with transaction.atomic():
+            for state in self.stored.values():
+                try:
+                    self._store_unit(state, due)
+                except UserError as exc:
+                    self.report.error(Issue(msg.REFUSED_BY_LEDGER.format(reason=exc.message),
+                                            unit=getattr(state.unit, "display_name", None)))
+                    transaction.set_rollback(True)
+                    break
+            self.stored = {}
+        self.report.stored = self.report.ok
 
-    def _store_unit(self, state: _Stored) -> None:
+    def _store_unit(self, state: _Stored, due) -> None:
         options = self.options
         if isinstance(state.unit, _NewUnit):
             state.unit = _create_unit(state.unit, by=options.by)
@@ -404,14 +443,7 @@ class _FileImport:
             if existing is not None:
                 ensure_unit_may_change(existing, options.user)  # a reporter may not replace what awaits review
         submission_create(unit=state.unit, period=options.period, lines=state.pending, by=options.by,
-                          status=options.status, replace=True)
-
-    def _finish(self) -> None:
-        if self.report.ok and not self.options.dry_run:
-            self._store_all()
-        if self.in_transaction and not self.report.ok:
-            transaction.set_rollback(True)
-        self.report.stored = self.in_transaction and self.report.ok
+                          status=options.status, replace=True, due=due)
 
 
 def _create_unit(new: _NewUnit, *, by) -> Unit:

@@ -10,21 +10,23 @@ import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from fupin.core.errors import UserError
 from fupin.core.periods import Period
 from fupin.ingest import messages as msg
 from fupin.ingest.context import ImportContext, ImportOptions
-from fupin.ingest.importer import import_bytes
+from fupin.ingest.importer import CheckedFile, check_bytes, import_bytes
 from fupin.ingest.limits import MB, ReadLimits
 from fupin.ingest.messages import Issue
 from fupin.ingest.models import ImportJob, JobStatus
 from fupin.ingest.report import ImportReport
+from fupin.insights.deferred import resyncs_deferred
 from fupin.quality.stored import refresh_deferred
-from fupin.reporting.models import Status
+from fupin.reporting.models import Status, Submission
 from fupin.reporting.quota import ensure_quota
+from fupin.reporting.services import due_for, submissions_create_new
 from fupin.units import access
 from fupin.units.models import Unit
 
@@ -36,21 +38,27 @@ NOT_YOUR_UNIT = "您没有为“{unit}”上报数据的权限"
 
 def import_file(path: str | Path, *, options: ImportOptions, context: ImportContext | None = None) -> ImportReport:
     """Import one file from disk. Never raises for bad content: the report carries the errors."""
+    checked = check_file(path, options=options, context=context or ImportContext())
+    checked.store()
+    return checked.report
+
+
+def check_file(path: str | Path, *, options: ImportOptions, context: ImportContext) -> CheckedFile:
+    """Read and check one file from disk, to be stored after (CheckedFile.store)."""
     path = Path(path)
-    context = context or ImportContext()
     try:
         size = path.stat().st_size
         if size > options.limits.max_bytes:
             report = ImportReport(file=str(path), dry_run=options.dry_run)
             report.error(Issue(msg.FILE_TOO_BIG.format(size=round(size / MB, 1),
                                                        limit=round(options.limits.max_bytes / MB, 1))))
-            return report
+            return CheckedFile(report)
         data = path.read_bytes()
     except OSError as exc:
         report = ImportReport(file=str(path), dry_run=options.dry_run)
         report.error(Issue(msg.FILE_UNREADABLE.format(reason=exc.strerror or exc.__class__.__name__)))
-        return report
-    return import_bytes(data, name=str(path), options=options, context=context)
+        return CheckedFile(report)
+    return check_bytes(data, name=str(path), options=options, context=context)
 
 
 def files_to_import(arguments: Iterable[str]) -> list[Path]:
@@ -72,15 +80,76 @@ def _walk(folder: Path) -> Iterator[Path]:
             yield Path(root) / name
 
 
+# A batch of files is checked (nothing locked), then stored in one transaction, each file in a savepoint of it.
+# Bounded so that memory holds a batch's lines, and a writer waits at most about a second for the write lock.
+BATCH_FILES = 200
+BATCH_LINES = 20_000
+
+
 def import_files(paths: list[Path], *, options: ImportOptions, progress=None) -> Iterator[ImportReport]:
-    """Each file on its own, all or nothing per file; one context (unit names, channels) for them all."""
+    """Each file on its own, all or nothing per file; one context (unit names, channels) for them all.
+    Files are stored in batches (BATCH_FILES, BATCH_LINES): one commit, one re-sum of the rollup and one deadline
+    for a batch rather than for every file — most of the cost of a folder of small unit files. A file the ledger
+    refuses while a batch is stored rolls back alone (its savepoint); the others stand."""
     context = ImportContext()
-    with refresh_deferred():  # the review queue's items: computed once for all the files' reports, at the end
+    batch: list[CheckedFile] = []
+    lines = 0
+    # The review queue's items: computed once for all the files' reports, at the end.
+    with refresh_deferred():
         for path in paths:
-            report = import_file(path, options=options, context=context)
+            batch.append(checked := check_file(path, options=options, context=context))
+            lines += checked.pending_lines
             if progress is not None:
                 progress.update(1)
-            yield report
+            # Units a file creates must exist before the next file is checked: such imports go file by file.
+            if options.create_units or len(batch) >= BATCH_FILES or lines >= BATCH_LINES:
+                yield from _batch_store(batch, options)
+                batch, lines = [], 0
+        yield from _batch_store(batch, options)
+
+
+def _batch_store(batch: list[CheckedFile], options: ImportOptions) -> Iterator[ImportReport]:
+    if any(checked.pending_lines for checked in batch):
+        with transaction.atomic(), resyncs_deferred():
+            due = due_for(options.period)
+            fresh = _only_new_reports(batch, options.period)
+            for checked in batch:
+                if checked not in fresh:
+                    checked.store(due=due)
+            _store_new(fresh, options, due)
+    for checked in batch:
+        yield checked.report
+
+
+def _only_new_reports(batch: list[CheckedFile], period: Period) -> dict[CheckedFile, list]:
+    """The files whose every report is a new one (its unit has none for the period), and whose units no other file
+    of the batch names (a second file of a unit replaces the first: those go one by one, in order)."""
+    candidates = {checked: reports for checked in batch if (reports := checked.reports())}
+    named: dict[int, int] = {}
+    for reports in candidates.values():
+        for unit, _lines in reports:
+            named[unit.pk] = named.get(unit.pk, 0) + 1
+    existing = set(Submission.objects.filter(unit_id__in=list(named), first_month=period.first,
+                                             last_month=period.last).values_list("unit_id", flat=True))
+    return {checked: reports for checked, reports in candidates.items()
+            if all(named[unit.pk] == 1 and unit.pk not in existing for unit, _lines in reports)}
+
+
+def _store_new(fresh: dict[CheckedFile, list], options: ImportOptions, due) -> None:
+    """New reports of many files at once; should the ledger refuse any (or a parallel writer have created one),
+    nothing of them is kept and each file is stored on its own, refused on its own."""
+    if not fresh:
+        return
+    try:
+        with transaction.atomic():
+            submissions_create_new(reports=[report for reports in fresh.values() for report in reports],
+                                   period=options.period, by=options.by, status=options.status, due=due)
+    except (IntegrityError, UserError):
+        for checked in fresh:
+            checked.store(due=due)
+        return
+    for checked in fresh:
+        checked.stored_with_others()
 
 
 # Uploads: preview, then confirm ---------------------------------------------------------------------------

@@ -34,6 +34,31 @@ def months_resync(unit_id: int, year: int) -> None:
         ReportedMonths.objects.create(unit_id=unit_id, year=year, months=months)
 
 
+def months_resync_many(unit_years) -> None:
+    """`months_resync` for many (unit, year) pairs at once (deferred.py): per year, one read of the units' one-month
+    reports and one upsert, in steps of BATCH units."""
+    by_year: dict[int, list[int]] = {}
+    for unit_id, year in unit_years:
+        by_year.setdefault(year, []).append(unit_id)
+    for year, unit_ids in sorted(by_year.items()):
+        unit_ids.sort()
+        for start in range(0, len(unit_ids), BATCH):
+            _months_step(year, unit_ids[start:start + BATCH])
+
+
+def _months_step(year: int, unit_ids: list[int]) -> None:
+    months = dict.fromkeys(unit_ids, 0)
+    for unit_id, first in (Submission.objects.filter(unit_id__in=unit_ids, status__in=COUNTED_STATUSES,
+                                                     first_month__gte=date(year, 1, 1),
+                                                     first_month__lte=date(year, 12, 1), last_month=F("first_month"))
+                           .values_list("unit_id", "first_month")):
+        months[unit_id] |= 1 << (first.month - 1)
+    ReportedMonths.objects.filter(unit_id__in=[u for u, m in months.items() if not m], year=year).update(months=0)
+    ReportedMonths.objects.bulk_create([ReportedMonths(unit_id=u, year=year, months=m) for u, m in months.items() if m],
+                                       update_conflicts=True, unique_fields=["unit", "year"], update_fields=["months"],
+                                       batch_size=BATCH)
+
+
 def months_rebuild() -> int:
     """Every row again from the reports, one GROUP BY (a repair; rollup_rebuild runs it). Returns rows written."""
     ReportedMonths.objects.all().delete()
@@ -64,9 +89,9 @@ def reported_units_count(period: Period, units: Q) -> int:
     monthly = (ReportedMonths.objects.filter(units, year__in=years).alias(hit=hit).filter(hit__gt=0)
                .values("unit_id"))
     count = monthly.distinct().order_by().count() if len(years) > 1 else monthly.count()
-    spanning = set(Submission.objects.filter(units, status__in=COUNTED_STATUSES, first_month__gte=period.first,
-                                             last_month__lte=period.last, first_month__lt=F("last_month"))
-                   .values_list("unit_id", flat=True))
-    if spanning:  # units with a spanning report and no one-month one are counted once more
-        count += len(spanning - set(monthly.filter(unit_id__in=spanning).values_list("unit_id", flat=True)))
-    return count
+    # Units with a spanning report and no one-month one are counted once more: asked in SQL, since every unit of
+    # a province may send a cumulative 1—10月 report (a set of their ids would not fit in a query's parameters).
+    spanning = (Submission.objects.filter(units, status__in=COUNTED_STATUSES, first_month__gte=period.first,
+                                          last_month__lte=period.last, first_month__lt=F("last_month"))
+                .exclude(unit_id__in=monthly).values("unit_id").distinct().order_by())
+    return count + spanning.count()

@@ -29,6 +29,7 @@ COUNTS = ("amount_fen", "line_count", "excluded_fen", "excluded_lines")
 Span = tuple[date, date]
 # (first, last, channel, method, type) → [amount, lines, excluded amount, excluded lines]
 Sums = dict[tuple, list[int]]
+RESYNC_STEP = 500  # submissions re-summed together (submissions_resync)
 
 
 def rollup_depth() -> int:
@@ -59,7 +60,8 @@ def _add(into: Sums, key: tuple, figures, sign: int = 1) -> None:
 
 
 def _upsert(model, key_columns: list[str], rows: list[tuple]) -> None:
-    """Add each row's counts to the stored row of its key, creating it when missing: one statement."""
+    """Add each row's counts to the stored row of its key, creating it when missing: one statement for all the rows
+    (executemany: a batch of imported reports brings thousands, which one VALUES list would bind value by value)."""
     if not rows:
         return
     # One order for every writer: concurrent transactions lock shared rows (the root's) in the same order and
@@ -68,12 +70,11 @@ def _upsert(model, key_columns: list[str], rows: list[tuple]) -> None:
     table = connection.ops.quote_name(model._meta.db_table)
     columns = key_columns + list(COUNTS)
     names = ", ".join(connection.ops.quote_name(c) for c in columns)
-    values = ", ".join(["(" + ", ".join(["%s"] * len(columns)) + ")"] * len(rows))
     add = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in (connection.ops.quote_name(c) for c in COUNTS))
     target = ", ".join(connection.ops.quote_name(c) for c in key_columns)
-    sql = f"INSERT INTO {table} ({names}) VALUES {values} ON CONFLICT ({target}) DO UPDATE SET {add}"
     with connection.cursor() as cursor:
-        cursor.execute(sql, [v for row in rows for v in row])
+        cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(columns))}) "
+                           f"ON CONFLICT ({target}) DO UPDATE SET {add}", rows)
 
 
 def rollup_apply(*, path: str, first: date, last: date, deltas: dict[tuple, list[int]],
@@ -165,6 +166,56 @@ def submission_resync(submission_id: int, *, moved_from: tuple | None = None) ->
     rollup_apply(path=path, first=first, last=last, deltas=deltas, submission_id=submission_id)
     # The row exists exactly when the stored sums had excluded lines: no query for the many without.
     screened_store(submission_id, place, excluded, existed=any(v[3] for v in stored.values()))
+
+
+def submissions_resync(submission_ids) -> None:
+    """`submission_resync` for many submissions at once (a batch of imported files, deferred.py): a fixed number
+    of queries for each step of RESYNC_STEP submissions, the rollup rows of them all in one upsert."""
+    ids = sorted(set(submission_ids))
+    for start in range(0, len(ids), RESYNC_STEP):
+        _resync_step(ids[start:start + RESYNC_STEP])
+
+
+def _resync_step(ids: list[int]) -> None:
+    places = {pk: (status in COUNTED_STATUSES, path, first, last) for pk, status, path, first, last in
+              Submission.objects.filter(pk__in=ids).values_list("pk", "status", "unit__path", "first_month",
+                                                                "last_month")}
+    excluded: list = []
+    targets = _submission_line_sums([pk for pk, place in places.items() if place[0]], excluded)
+    stored: dict[int, dict] = defaultdict(dict)
+    for pk, *key_counts in SubmissionSum.objects.filter(submission_id__in=ids).values_list("submission_id", *KEY,
+                                                                                          *COUNTS):
+        stored[pk][tuple(key_counts[:3])] = key_counts[3:]
+    rows: Sums = {}
+    sums: list[tuple] = []
+    emptied: set[int] = set()
+    for pk, (_counted_now, path, first, last) in places.items():
+        deltas: dict[tuple, list[int]] = {}
+        for key, figures in targets.get(pk, {}).items():
+            _add(deltas, key, figures)
+        for key, figures in stored.get(pk, {}).items():
+            _add(deltas, key, figures, -1)
+        for key, figures in deltas.items():
+            if any(figures):
+                sums.append((pk, *key, *figures))
+                for ancestor in rolled_ancestors(path):
+                    _add(rows, (ancestor, first, last, *key), figures)
+                if figures[1] < 0 or figures[3] < 0:
+                    emptied.add(pk)
+    _upsert(Rollup, ["ancestor_id", "first_month", "last_month", *KEY],
+            [(*key, *figures) for key, figures in rows.items() if any(figures)])
+    _upsert(SubmissionSum, ["submission_id", *KEY], sums)
+    if emptied:  # something went: rows may now be empty, as a rebuild would not have them
+        ancestors = {a for pk in emptied for a in rolled_ancestors(places[pk][1])}
+        Rollup.objects.filter(ancestor_id__in=ancestors, line_count=0, excluded_lines=0).delete()
+        SubmissionSum.objects.filter(submission_id__in=emptied, line_count=0, excluded_lines=0).delete()
+    screened: dict[int, list] = defaultdict(list)
+    for row in excluded:
+        screened[row[0]].append(row)
+    for pk, place in places.items():
+        existed = any(v[3] for v in stored.get(pk, {}).values())
+        if existed or pk in screened:  # the many without excluded lines, before or after, need nothing
+            screened_store(pk, place, screened.get(pk, []), existed=existed)
 
 
 def submission_clear(submission_id: int) -> None:

@@ -9,7 +9,7 @@ have been replaced in SQL just before). A unit's move is seen while the stored p
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
-from fupin.insights import reported_months, rollup, screened_sums
+from fupin.insights import deferred, rollup, screened_sums
 from fupin.reporting import signals as reporting_signals
 from fupin.reporting.models import COUNTED_STATUSES, PurchaseLine, Submission
 from fupin.units.models import Unit
@@ -71,7 +71,10 @@ def submission_saved(sender, instance: Submission, raw=False, created=False, **k
         return
     moved = was is not None and (was[3], was[1], was[2]) != (instance.unit_id, instance.first_month,
                                                           instance.last_month)
-    rollup.submission_resync(instance.pk, moved_from=was[:3] if moved else None)
+    if moved:  # applied now: the batch re-sums in place, it does not know where the rows were
+        rollup.submission_resync(instance.pk, moved_from=was[:3])
+    else:
+        deferred.submission_resync(instance.pk)
 
 
 def _months_resync(instance: Submission, was: tuple | None) -> None:
@@ -81,12 +84,15 @@ def _months_resync(instance: Submission, was: tuple | None) -> None:
     if before == now or not any(state and state[3] in COUNTED_STATUSES for state in (now, before)):
         return
     for unit_id, year in {(state[0], state[1].year) for state in (now, before) if state and state[1] == state[2]}:
-        reported_months.months_resync(unit_id, year)
+        deferred.months_resync(unit_id, year)
 
 
 def lines_bulk_written(sender, submission, **kwargs):
-    """Lines inserted, changed or removed in bulk (no per-line signal): re-sum the submission once."""
-    rollup.submission_resync(submission.pk)
+    """Lines inserted, changed or removed in bulk (no per-line signal): re-sum the submission once. Not a report
+    that does not count (a draft being filled in, as on deadline day): it has no figures until its status changes,
+    and that save re-sums it. The callers hold the report locked, so its status here is the stored one."""
+    if submission.status in COUNTED_STATUSES:
+        deferred.submission_resync(submission.pk)
 
 
 def lines_bulk_removing(sender, submission, **kwargs):
@@ -94,7 +100,17 @@ def lines_bulk_removing(sender, submission, **kwargs):
     rollup.submission_clear(submission.pk)
 
 
+def submissions_created(sender, submissions, **kwargs):
+    """New reports inserted in bulk with their lines: what their saves and line inserts would have re-summed."""
+    for submission in submissions:
+        if submission.status in COUNTED_STATUSES:
+            deferred.submission_resync(submission.pk)
+            if submission.first_month == submission.last_month:
+                deferred.months_resync(submission.unit_id, submission.first_month.year)
+
+
 reporting_signals.lines_bulk_added.connect(lines_bulk_written, dispatch_uid="insights_lines_bulk_added")
+reporting_signals.submissions_created.connect(submissions_created, dispatch_uid="insights_submissions_created")
 reporting_signals.lines_bulk_removing.connect(lines_bulk_removing, dispatch_uid="insights_lines_bulk_removing")
 
 

@@ -71,7 +71,13 @@ class Checker:
         counted = [line for line in lines if not line.excluded]
         found: list[Finding] = []
         for rule in rules.LINE_RULES:
-            for line in counted:
+            judged = counted
+            if rule is rules.amount_outlier:  # the rule still judges every line its unit's quiet band leaves open
+                band = self.spread(submission.unit_id).quiet_band(float(self.thresholds.outlier_z))
+                if band is not None:
+                    low, high = band
+                    judged = [line for line in counted if not low <= line.amount_fen <= high]
+            for line in judged:
                 found += rule(self, submission, line)
         for rule in rules.SUBMISSION_RULES:
             found += rule(self, submission, counted)

@@ -137,12 +137,13 @@ class ReviewItem(models.Model):
         EXCLUDED = "excluded", "已剔除"
 
     section = models.CharField("栏目", max_length=20, choices=Section.choices)
+    # Their indexes are the named ones in Meta; the keys' own would be second copies, each written with every row.
     submission = models.ForeignKey("reporting.Submission", on_delete=models.DO_NOTHING, db_constraint=False,
-                                   related_name="+", verbose_name="报表")
+                                   db_index=False, related_name="+", verbose_name="报表")
     line = models.ForeignKey("reporting.PurchaseLine", on_delete=models.DO_NOTHING, db_constraint=False, null=True,
                              related_name="+", verbose_name="明细")
-    unit = models.ForeignKey("units.Unit", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+",
-                             verbose_name="单位")
+    unit = models.ForeignKey("units.Unit", on_delete=models.DO_NOTHING, db_constraint=False, db_index=False,
+                             related_name="+", verbose_name="单位")
     unit_path = models.CharField("单位路径", max_length=255)  # the unit filter is a range over it (subtree)
     first_month = models.DateField("起始月份")
     last_month = models.DateField("截止月份")

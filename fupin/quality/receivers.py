@@ -10,6 +10,7 @@ from fupin.reporting.signals import (
     lines_bulk_removing,
     submission_saved,
     submission_submitting,
+    submissions_created,
 )
 from fupin.units.models import Unit
 from fupin.units.signals import unit_merging
@@ -61,6 +62,13 @@ def lines_bulk_changed(sender, submission, **kwargs):
     from fupin.quality.stored import stale_mark
 
     stale_mark([submission.pk])
+
+
+@receiver(submissions_created, dispatch_uid="quality_items_submissions_created")
+def submissions_created_in_bulk(sender, submissions, **kwargs):
+    from fupin.quality.stored import stale_mark
+
+    stale_mark([submission.pk for submission in submissions])
 
 
 @receiver(unit_merging, sender=Unit, dispatch_uid="quality_items_unit_merging")

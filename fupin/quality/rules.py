@@ -105,6 +105,7 @@ class AmountSpread:
         self._logs = {pk: math.log10(a) for pk, a in history if a > 0}
         self._sorted = sorted(self._logs.values())
         self._deviations: dict[float, list[float]] = {}  # by median: at most three medians a unit
+        self._bands: dict[float, tuple[int, int] | None] = {}  # by z limit
 
     def others(self, pk) -> int:
         return len(self._sorted) - (pk in self._logs)
@@ -124,7 +125,13 @@ class AmountSpread:
         """Amounts (fen, inclusive) that no removal of one line can make outliers: whichever line is left out, the
         median moves within [median without the largest, median without the smallest] and the MAD stays at least
         the deviations' median without their largest less that move. A refresh then judges only the lines outside
-        the band (the others of a unit's 100,000 need not be read); None when no such band is sure."""
+        the band (the others of a unit's 100,000 need not be read), and a check run skips them; None when no such
+        band is sure."""
+        if z_limit not in self._bands:
+            self._bands[z_limit] = self._quiet_band(z_limit)
+        return self._bands[z_limit]
+
+    def _quiet_band(self, z_limit: float) -> tuple[int, int] | None:
         n = len(self._sorted)
         if n < 3:
             return None

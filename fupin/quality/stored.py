@@ -9,6 +9,7 @@ channel list or thresholds).
 """
 
 import threading
+from collections import namedtuple
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 
@@ -100,6 +101,13 @@ DUPLICATES, GROUP, FINDINGS = Section.DUPLICATES.value, Section.GROUP.value, Sec
 EXCLUDED, WAITING = Section.EXCLUDED.value, Section.WAITING.value
 
 
+# A stored line as a refresh's checks read it: the fields the rules (and _Rows) read, one tuple a line rather than a
+# PurchaseLine object (building those was a third of an import's refresh). Immutable, as no rule writes to a stored
+# line; a rule reading a field not listed here fails loudly (AttributeError), never silently.
+_Line = namedtuple("_Line", ("pk", "submission_id", "position", "product", "source_text", "channel_code",
+                             "method_text", "method", "amount_fen", "consumption_type", "note", "excluded"))
+
+
 class _Rows:
     """The rows of one refresh (or rebuild step), in the order they are written: the order bulk_create kept, so
     the ids (the queue's last tie-break) come out as before."""
@@ -138,7 +146,7 @@ class _Rows:
                           line.pk if line else None, line.position if line else 0, line.amount_fen if line else 0,
                           *self.where(submission)))
 
-    def line(self, line: PurchaseLine, submission: Submission) -> None:
+    def line(self, line: _Line, submission: Submission) -> None:
         """A line the queue lists: excluded, or waiting for a channel."""
         if line.excluded:
             section = EXCLUDED
@@ -155,12 +163,10 @@ class _Rows:
 
 def _items(checker: Checker, submissions: list[Submission], rows: _Rows) -> None:
     """Every item of these reports: the findings `findings_for_period` would give, and the lines the queue lists."""
-    lines: dict[int, list[PurchaseLine]] = {s.pk: [] for s in submissions}
-    by_pk = {s.pk: s for s in submissions}
-    for line in PurchaseLine.objects.filter(submission__in=submissions).order_by("submission", "position", "pk"):
+    lines: dict[int, list[_Line]] = {s.pk: [] for s in submissions}
+    for line in map(_Line._make, PurchaseLine.objects.filter(submission__in=submissions)
+                    .order_by("submission", "position", "pk").values_list(*_Line._fields)):
         lines[line.submission_id].append(line)
-        # the rules read line.submission: set the cache directly, the descriptor's checks cost more than the rules
-        line._state.fields_cache["submission"] = by_pk[line.submission_id]
     checker.stated_load(submissions)
     for submission in submissions:
         for line in lines[submission.pk]:

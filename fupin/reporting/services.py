@@ -13,11 +13,12 @@ from datetime import date, datetime
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from fupin.core.bulk_rows import rows_insert
 from fupin.core.errors import UserError
 from fupin.core.periods import Period
-from fupin.reporting.calendar import calendar_current
+from fupin.reporting.calendar import WorkCalendar, calendar_current
 from fupin.reporting.deadlines import period_deadline, workdays_late
 from fupin.reporting.four_eyes import entered_or_changed
 from fupin.reporting.models import (
@@ -33,6 +34,7 @@ from fupin.reporting.signals import (
     lines_bulk_removing,
     submission_saved,
     submission_submitting,
+    submissions_created,
 )
 from fupin.reporting.validation import LineRefused, entry_checks, line_validate, value_checks
 from fupin.units import access
@@ -93,6 +95,28 @@ class LineInput:
     note: str = ""
     explanation: str = ""
     extra: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Due:
+    """A period's deadline and the calendar counting the working days after it: what a version records of
+    lateness, found once for a batch of reports of the period (an import of many files), not once a report."""
+
+    calendar: WorkCalendar
+    day: date
+    _late: dict = field(default_factory=dict, compare=False)  # submitted day → working days late
+
+    def days_late(self, submitted_at: datetime) -> int:
+        """Counting the working days of a back-filled year costs a walk over them: once a day submitted."""
+        day = timezone.localdate(submitted_at)
+        if day not in self._late:
+            self._late[day] = workdays_late(self.day, submitted_at, self.calendar)
+        return self._late[day]
+
+
+def due_for(period: Period) -> Due:
+    calendar = calendar_current()
+    return Due(calendar, period_deadline(period, calendar).day)
 
 
 def attribute_change(obj, by, reason: str = "") -> None:
@@ -175,21 +199,16 @@ def submission_fields_clean(submission: Submission) -> None:
 
 def submission_create(*, unit: Unit, period: Period, lines: list[LineInput], by, status: str = Status.DRAFT,
                       submitted_at: datetime | None = None, replace: bool = False,
-                      summary: str | None = None, is_zero_report: bool | None = None) -> Submission:
+                      summary: str | None = None, is_zero_report: bool | None = None,
+                      due: Due | None = None) -> Submission:
     """Store a unit's report for a period with its lines. With `replace`, the old lines go (kept in history).
+    `due`: the period's deadline, when the caller stores many reports of it.
 
     A report the office has accepted (已审核) cannot be replaced: it must be unlocked first.
     """
-    if status == Status.APPROVED and not _is_system(by) and not unit.same_person_may_approve:
-        raise UserError(FOUR_EYES_CREATE_APPROVED.format(unit=unit.display_name, period=period_name(period)))
+    fields = _new_report_fields(unit, period, lines, by=by, status=status, submitted_at=submitted_at,
+                                summary=summary, is_zero_report=is_zero_report)
     counted = status in COUNTED_STATUSES
-    fields = {"status": status, "is_zero_report": (not lines and status != Status.DRAFT) if is_zero_report is None
-              else is_zero_report}
-    if summary is not None:
-        fields["summary"] = summary
-    if counted:
-        at = submitted_at or timezone.now()
-        fields |= {"submitted_at": at, "submitted_by": by, "first_submitted_at": at}
     with transaction.atomic():
         # A new report is created holding its fields (one save, one audit row); an existing one is changed.
         submission, created = submission_lock_or_create(unit, period, by, **fields)
@@ -207,9 +226,67 @@ def submission_create(*, unit: Unit, period: Period, lines: list[LineInput], by,
             submission_fields_clean(submission)
             submission.save()
         lines_bulk_add(submission=submission, lines=lines, by=by)
-        if counted:
-            version_record(submission, by)
+        if counted:  # the report holds exactly `lines` now: its version's totals are theirs
+            version_record(submission, by, due=due, amounts=[line.amount_fen for line in lines], first=created)
     return submission
+
+
+def _new_report_fields(unit: Unit, period: Period, lines: list[LineInput], *, by, status: str,
+                       submitted_at: datetime | None = None, summary: str | None = None,
+                       is_zero_report: bool | None = None) -> dict:
+    """A new report's fields, as `submission_create` gives them (refusing a report created already approved)."""
+    if status == Status.APPROVED and not _is_system(by) and not unit.same_person_may_approve:
+        raise UserError(FOUR_EYES_CREATE_APPROVED.format(unit=unit.display_name, period=period_name(period)))
+    fields = {"status": status, "is_zero_report": (not lines and status != Status.DRAFT) if is_zero_report is None
+              else is_zero_report}
+    if summary is not None:
+        fields["summary"] = summary
+    if status in COUNTED_STATUSES:
+        at = submitted_at or timezone.now()
+        fields |= {"submitted_at": at, "submitted_by": by, "first_submitted_at": at}
+    return fields
+
+
+def submissions_create_new(*, reports: list[tuple[Unit, list[LineInput]]], period: Period, by,
+                           status: str = Status.DRAFT, due: Due | None = None) -> list[Submission]:
+    """Many units' new reports for one period, each with its lines (a folder of unit files): what
+    `submission_create` stores for each — the report with its fields and its audit row, its lines with theirs, a
+    version when it counts — written set-based, a statement for all of them rather than a dozen for each.
+
+    Only for reports that do not exist yet: when one does after all (a parallel writer), the unique constraint
+    raises IntegrityError, as a line the ledger's value rules refuse raises LineRefused, before anything of the
+    others is kept; the caller, in a savepoint, then stores them one by one. Listeners hear of the reports through
+    `submissions_created` (no model signal is sent for a bulk insert)."""
+    made = []
+    for unit, lines in reports:
+        for data in lines:
+            if refused := value_checks(data, period=period):
+                raise LineRefused(refused)
+        submission = Submission(unit=unit, first_month=period.first, last_month=period.last, created_by=by,
+                                **_new_report_fields(unit, period, lines, by=by, status=status))
+        submission_fields_clean(submission)
+        made.append(submission)
+    if not made:
+        return []
+    made = bulk_create_with_history(made, Submission, default_user=by)  # no user: simple-history's default
+    columns, values_of = _line_columns(year=period.first.year)
+    rows = [values_of(submission.pk, position, data)
+            for submission, (_unit, lines) in zip(made, reports, strict=True)
+            for position, data in enumerate(lines, start=1)]
+    ids = [submission.pk for submission in made]
+    with connection.cursor() as cursor:
+        rows_insert(PurchaseLine, columns, rows)
+        _history_copy(cursor, ids, after_pk=0, history_type="+", by=by, reason=None)
+    if status in COUNTED_STATUSES:
+        due = due or due_for(period)
+        SubmissionVersion.objects.bulk_create([
+            SubmissionVersion(submission=submission, number=1, submitted_at=submission.submitted_at, submitted_by=by,
+                              is_zero_report=submission.is_zero_report, summary=submission.summary,
+                              total_fen=sum(line.amount_fen for line in lines), line_count=len(lines),
+                              days_late=due.days_late(submission.submitted_at), recorded_at=timezone.now())
+            for submission, (_unit, lines) in zip(made, reports, strict=True)])
+    submissions_created.send(sender=Submission, submissions=made, by=by)
+    return made
 
 
 def lines_retire(submission: Submission, by, reason: str) -> None:
@@ -219,7 +296,7 @@ def lines_retire(submission: Submission, by, reason: str) -> None:
     saving the submission afterwards tells the rollup."""
     lines_bulk_removing.send(sender=Submission, submission=submission, by=by)
     with connection.cursor() as cursor:
-        _history_copy(cursor, submission, after_pk=0, history_type="-", by=by, reason=reason)
+        _history_copy(cursor, [submission.pk], after_pk=0, history_type="-", by=by, reason=reason)
         cursor.execute(f"DELETE FROM {_quoted(PurchaseLine._meta.db_table)} WHERE submission_id = %s",
                        [submission.pk])
 
@@ -245,7 +322,7 @@ def lines_bulk_add(*, submission: Submission, lines: list[LineInput], by, start:
                        [submission.pk])
         after_pk = cursor.fetchone()[0] or 0
         rows_insert(PurchaseLine, columns, rows)
-        _history_copy(cursor, submission, after_pk=after_pk, history_type="+", by=by, reason=None)
+        _history_copy(cursor, [submission.pk], after_pk=after_pk, history_type="+", by=by, reason=None)
     lines_bulk_added.send(sender=Submission, submission=submission, by=by, start=start, count=len(rows))
 
 
@@ -280,9 +357,13 @@ def _line_columns(*, year: int):
     return [f.attname for f in ordered], values_of
 
 
-def _history_copy(cursor, submission: Submission, *, after_pk: int, history_type: str, by, reason: str | None) -> None:
-    """The audit rows simple-history writes for these lines (all tracked fields, when, who, why, + or -), copied
-    from the line table in one statement, in the lines' order."""
+HISTORY_STEP = 500  # submissions whose lines' audit rows one statement copies
+
+
+def _history_copy(cursor, submission_ids: list[int], *, after_pk: int, history_type: str, by,
+                  reason: str | None) -> None:
+    """The audit rows simple-history writes for these submissions' lines (all tracked fields, when, who, why, + or
+    -), copied from the line table in one statement (a step of HISTORY_STEP submissions), in the lines' order."""
     if not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
         return
     history = PurchaseLine.history.model
@@ -295,11 +376,15 @@ def _history_copy(cursor, submission: Submission, *, after_pk: int, history_type
     into = ", ".join(_quoted(c) for c, _ in tracked) + ", " + ", ".join(_quoted(c) for c in extra)
     select = ", ".join(_quoted(c) for _, c in tracked)
     pk = _quoted(PurchaseLine._meta.pk.column)
-    cursor.execute(
-        f"INSERT INTO {_quoted(meta.db_table)} ({into}) SELECT {select}, %s, %s, %s, %s "
-        f"FROM {_quoted(PurchaseLine._meta.db_table)} WHERE submission_id = %s AND {pk} > %s ORDER BY {pk}",
-        [connection.ops.adapt_datetimefield_value(timezone.now()), reason, history_type,
-         getattr(by, "pk", None), submission.pk, after_pk])
+    at = connection.ops.adapt_datetimefield_value(timezone.now())
+    for start in range(0, len(submission_ids), HISTORY_STEP):
+        ids = submission_ids[start:start + HISTORY_STEP]
+        cursor.execute(
+            f"INSERT INTO {_quoted(meta.db_table)} ({into}) SELECT {select}, %s, %s, %s, %s "
+            f"FROM {_quoted(PurchaseLine._meta.db_table)} WHERE submission_id IN ({', '.join(['%s'] * len(ids))}) "
+            f"AND {pk} > %s ORDER BY {pk}",
+            [at, reason, history_type, getattr(by, "pk", None), *ids, after_pk])
+
 
 
 def submission_start(*, unit: Unit, period: Period, by) -> Submission:
@@ -473,14 +558,18 @@ def submission_unlock(*, submission: Submission, by, reason: str) -> Submission:
     return submission
 
 
-def version_record(submission: Submission, by) -> SubmissionVersion:
-    """Freeze what went up. The lines themselves stay readable through the audit trail (see version_lines)."""
-    totals = list(submission.lines.values_list("amount_fen", flat=True))
-    calendar = calendar_current()
-    deadline = period_deadline(submission.period, calendar).day
-    number = (submission.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+def version_record(submission: Submission, by, *, due: Due | None = None, amounts: list[int] | None = None,
+                   first: bool = False) -> SubmissionVersion:
+    """Freeze what went up. The lines themselves stay readable through the audit trail (see version_lines).
+    A caller that has them passes the period's `due`, the lines' `amounts`, and `first` for a report it has just
+    created (no version yet): the queries for them are saved."""
+    if amounts is None:
+        amounts = list(submission.lines.values_list("amount_fen", flat=True))
+    due = due or due_for(submission.period)
+    number = 1 if first else (submission.versions.order_by("-number").values_list("number", flat=True).first()
+                              or 0) + 1
     return SubmissionVersion.objects.create(
         submission=submission, number=number, submitted_at=submission.submitted_at, submitted_by=by,
-        is_zero_report=submission.is_zero_report, summary=submission.summary, total_fen=sum(totals),
-        line_count=len(totals), days_late=workdays_late(deadline, submission.submitted_at, calendar),
+        is_zero_report=submission.is_zero_report, summary=submission.summary, total_fen=sum(amounts),
+        line_count=len(amounts), days_late=due.days_late(submission.submitted_at),
         recorded_at=timezone.now())

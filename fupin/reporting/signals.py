@@ -14,6 +14,10 @@ Sent by reporting.services:
   them from here.
 - `lines_bulk_removing.send(sender=Submission, submission=s, by=user)` once before a report's lines are all taken
   out in bulk (a replaced report), inside the transaction, while they are still there to be read.
+- `submissions_created.send(sender=Submission, submissions=[s, …], by=user)` once after many new reports were
+  inserted in bulk with their lines and audit rows (`submissions_create_new`: a folder of unit files), inside the
+  transaction. No post_save is sent for these reports nor lines_bulk_added for their lines: a listener that
+  follows either takes them from here.
 """
 
 from django.dispatch import Signal
@@ -22,3 +26,4 @@ submission_saved = Signal()
 submission_submitting = Signal()
 lines_bulk_added = Signal()
 lines_bulk_removing = Signal()
+submissions_created = Signal()

@@ -15,9 +15,10 @@ from django.db import connection, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from fupin.ingest import services as ingest_services
 from fupin.reporting import services
 from fupin.reporting.models import PurchaseLine, Submission
-from fupin.reporting.signals import lines_bulk_added, lines_bulk_removing
+from fupin.reporting.signals import lines_bulk_added, lines_bulk_removing, submissions_created
 from fupin.units.people import system_user
 from tests.ingest.conftest import run_import
 
@@ -89,9 +90,13 @@ def stored_state() -> dict:
             rows.append((h.history_type, h.history_user_id, h.history_change_reason, positions[h.id],
                          *(getattr(h, name) for name in tracked)))
         lines = [tuple(getattr(line, name) for name in tracked) for line in submission.lines.order_by("position")]
-        versions = list(submission.versions.values_list("number", "total_fen", "line_count"))
+        versions = list(submission.versions.values_list("number", "total_fen", "line_count", "days_late",
+                                                        "submitted_by_id"))
+        report_rows = list(Submission.history.filter(id=submission.pk).order_by("history_id").values_list(
+            "history_type", "history_user_id", "history_change_reason", "status", "is_zero_report",
+            "created_by_id", "submitted_by_id"))
         state[submission.unit.short_name] = {"status": submission.status, "lines": lines, "history": rows,
-                                             "versions": versions}
+                                             "versions": versions, "report_history": report_rows}
     return state
 
 
@@ -138,6 +143,8 @@ def test_set_based_storage_writes_the_audit_rows_the_per_object_path_wrote(messy
     """Imported, then imported again (the old lines retired): "+", "-" and "+" rows with the same user, reason and
     fields as before, and every history row dated within the import."""
     new = import_then_look([messy_file, messy_file])
+    # The reference: each report stored on its own (the first import's new reports, too, are not stored together).
+    monkeypatch.setattr(ingest_services, "_only_new_reports", lambda batch, period: {})
     monkeypatch.setattr(services, "lines_bulk_add", _reference_lines_bulk_add)
     monkeypatch.setattr(services, "lines_retire", _reference_lines_retire)
     old = import_then_look([messy_file, messy_file])
@@ -193,16 +200,21 @@ def test_a_file_in_date_order_stores_what_the_file_sorted_by_unit_stores(seed_at
 
 
 def test_each_report_is_announced_once_to_listeners_of_bulk_writes(messy_file):
-    """The rollup and others follow bulk writes through reporting's signals (no post_save per line is sent)."""
+    """The rollup and others follow bulk writes through reporting's signals (no post_save per line is sent): a
+    report new in a batch of files is announced with the others created with it, a replaced one alone."""
     added, removing = [], []
 
     def on_added(sender, submission, by, start, count, **kwargs):
         added.append((submission.unit.short_name, start, count, submission.lines.count()))
 
+    def on_created(sender, submissions, by, **kwargs):
+        added.extend((s.unit.short_name, 1, s.lines.count(), s.lines.count()) for s in submissions)
+
     def on_removing(sender, submission, by, **kwargs):
         removing.append((submission.unit.short_name, submission.lines.count()))
 
     lines_bulk_added.connect(on_added, dispatch_uid="test_added")
+    submissions_created.connect(on_created, dispatch_uid="test_created")
     lines_bulk_removing.connect(on_removing, dispatch_uid="test_removing")
     try:
         with transaction.atomic():
@@ -216,4 +228,5 @@ def test_each_report_is_announced_once_to_listeners_of_bulk_writes(messy_file):
             transaction.set_rollback(True)
     finally:
         lines_bulk_added.disconnect(dispatch_uid="test_added")
+        submissions_created.disconnect(dispatch_uid="test_created")
         lines_bulk_removing.disconnect(dispatch_uid="test_removing")
