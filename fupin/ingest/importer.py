@@ -86,14 +86,13 @@ class CheckedFile:
             self._import.store(due=due)
             self._import = None  # its lines are let go
 
-    def reports(self) -> list[tuple[Unit, list[LineInput]]] | None:
-        """The units' reports the file would store, when it is to be stored and names only units the registry has
-        (the caller may store them set-based, with other files' reports: see `stored_with_others`)."""
+    def reports(self) -> list[tuple]:
+        """The (unit, lines) reports `store` would store; none when it would store nothing. A unit the registry
+        lacks (--create-units) is not a Unit yet. The caller may store them itself, set-based with other files'
+        reports: see `stored_with_others`."""
         file_import = self._import
-        if file_import is None or not file_import.report.ok or file_import.options.dry_run or not file_import.stored:
-            return None
-        if any(not isinstance(state.unit, Unit) for state in file_import.stored.values()):
-            return None
+        if file_import is None or not file_import.report.ok or file_import.options.dry_run:
+            return []
         return [(state.unit, state.pending) for state in file_import.stored.values()]
 
     def stored_with_others(self) -> None:

@@ -7,6 +7,7 @@ say); the file is then refused whole with its message.
 
 import hashlib
 import os
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -122,17 +123,16 @@ def _batch_store(batch: list[CheckedFile], options: ImportOptions) -> Iterator[I
 
 
 def _only_new_reports(batch: list[CheckedFile], period: Period) -> dict[CheckedFile, list]:
-    """The files whose every report is a new one (its unit has none for the period), and whose units no other file
-    of the batch names (a second file of a unit replaces the first: those go one by one, in order)."""
-    candidates = {checked: reports for checked in batch if (reports := checked.reports())}
-    named: dict[int, int] = {}
-    for reports in candidates.values():
-        for unit, _lines in reports:
-            named[unit.pk] = named.get(unit.pk, 0) + 1
+    """The files whose every report is a new one (its unit, in the registry, has none for the period), and whose
+    units no other file of the batch names (a later file of a unit replaces the earlier: those go one by one, in
+    the files' order)."""
+    pending = {checked: reports for checked in batch if (reports := checked.reports())}
+    named = Counter(unit.pk for reports in pending.values() for unit, _lines in reports if isinstance(unit, Unit))
     existing = set(Submission.objects.filter(unit_id__in=list(named), first_month=period.first,
                                              last_month=period.last).values_list("unit_id", flat=True))
-    return {checked: reports for checked, reports in candidates.items()
-            if all(named[unit.pk] == 1 and unit.pk not in existing for unit, _lines in reports)}
+    return {checked: reports for checked, reports in pending.items()
+            if all(isinstance(unit, Unit) and named[unit.pk] == 1 and unit.pk not in existing
+                   for unit, _lines in reports)}
 
 
 def _store_new(fresh: dict[CheckedFile, list], options: ImportOptions, due) -> None:

@@ -109,3 +109,20 @@ def test_new_reports_of_a_batch_are_stored_together(seed_attachment, tmp_path):
     many = _queries_to_import(tmp_path, ["舞钢市", "鲁山县", "郏县", "宝丰县", "新华区", "卫东区", "湛河区", "石龙区"],
                               "2020-12")
     assert many <= few + 3  # one by one, each file took about twenty
+
+
+def test_a_unit_in_two_files_ends_with_the_later_file_whatever_else_they_name(seed_attachment, tmp_path):
+    """舞钢市 is new in both files; the second also names 叶县, which already has a report (so that file is stored
+    on its own): the second file's 舞钢市 still replaces the first's, as the files' order says."""
+    submission_create(unit=unit_find("叶县"), period=Period.parse(PERIOD), by=system_user(), status=Status.SUBMITTED,
+                      lines=[LineInput(amount_fen=100, product="小米", source_text="农户", method="线下")])
+    folder = tmp_path / "两份"
+    folder.mkdir()
+    unit_file(folder / "1.xlsx", "舞钢市", ["1"])
+    write_xlsx(folder / "2.xlsx", [HEADER, ["舞钢市", "香油", "农户", "线下", None, None, "2"],
+                                   ["叶县", "面粉", "农户", "线下", None, None, "3"]])
+    reports, error = run_import(folder, "--period", PERIOD)
+    assert error is None and [r["stored"] for r in reports] == [True, True]
+    wugang = Submission.objects.get(unit=unit_find("舞钢市"))
+    assert [(x.product, x.amount_fen) for x in wugang.lines.all()] == [("香油", 2_000_000)]
+    assert [x.amount_fen for x in Submission.objects.get(unit=unit_find("叶县")).lines.all()] == [3_000_000]
