@@ -79,7 +79,7 @@ class CheckedFile:
 
     @property
     def pending_lines(self) -> int:
-        return self.report.lines if self._import is not None and self._import.stored else 0
+        return sum(len(lines) for _unit, lines in self.reports())
 
     def store(self, *, due=None) -> None:
         if self._import is not None:
