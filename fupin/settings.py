@@ -116,6 +116,7 @@ def _database() -> dict:
         VAR_DIR.mkdir(parents=True, exist_ok=True)
         config = {"ENGINE": "django.db.backends.sqlite3", "NAME": str(VAR_DIR / "fupin.sqlite3")}
     if config["ENGINE"] == "django.db.backends.sqlite3":
+        config["ENGINE"] = "fupin.core.sqlite"  # Django's, with its writers queued in the kernel (see there)
         # Deferred transactions fail with "database is locked" when many units submit at once.
         config["OPTIONS"] = {
             "transaction_mode": "IMMEDIATE",

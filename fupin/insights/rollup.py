@@ -145,27 +145,15 @@ def submission_resync(submission_id: int, *, moved_from: tuple | None = None) ->
     """Make the submission's contribution what its lines and status say now: one sum of its lines.
 
     `moved_from` = (unit path, first, last) where its rows were counted before, when the submission itself
-    changed unit or span."""
-    place = submission_place(submission_id)
-    if place is None:
-        return
-    counted, path, first, last = place
-    excluded: list = []
-    target = _submission_line_sums([submission_id], excluded).get(submission_id, {}) if counted else {}
-    stored = _stored_sums(submission_id)
-    if moved_from is not None and stored:
-        old_path, old_first, old_last = moved_from
-        rollup_apply(path=old_path, first=old_first, last=old_last,
-                     deltas={k: [-x for x in v] for k, v in stored.items()})
-        rollup_apply(path=path, first=first, last=last, deltas=stored)
-    deltas: dict[tuple, list[int]] = {}
-    for key, figures in target.items():
-        _add(deltas, key, figures)
-    for key, figures in stored.items():
-        _add(deltas, key, figures, -1)
-    rollup_apply(path=path, first=first, last=last, deltas=deltas, submission_id=submission_id)
-    # The row exists exactly when the stored sums had excluded lines: no query for the many without.
-    screened_store(submission_id, place, excluded, existed=any(v[3] for v in stored.values()))
+    changed unit or span: what it contributed there moves to where it is now, before the re-sum."""
+    if moved_from is not None:
+        place, stored = submission_place(submission_id), _stored_sums(submission_id)
+        if place is not None and stored:
+            old_path, old_first, old_last = moved_from
+            rollup_apply(path=old_path, first=old_first, last=old_last,
+                         deltas={k: [-x for x in v] for k, v in stored.items()})
+            rollup_apply(path=place[1], first=place[2], last=place[3], deltas=stored)
+    _resync_step([submission_id])
 
 
 def submissions_resync(submission_ids) -> None:

@@ -122,9 +122,10 @@ def findings_for_period(*, period: Period, user=None, statuses=COUNTED_STATUSES,
     return sorted(found, key=_order)
 
 
-def submission_blocking_findings(submission: Submission) -> tuple[list[Finding], list[Finding]]:
+def submission_blocking_findings(submission: Submission, *, checker: Checker | None = None
+                                 ) -> tuple[list[Finding], list[Finding]]:
     """What stops a report going up: its 错误 findings, and its 警告 findings on lines without a 上报说明."""
-    found = findings_for_submission(submission)
+    found = findings_for_submission(submission, checker=checker)
     errors = [f for f in found if f.severity == ERROR]
     unexplained = [f for f in found if f.severity == WARNING and f.line is not None
                    and not f.line.explanation.strip()]

@@ -9,6 +9,7 @@ from fupin.reporting.signals import (
     lines_bulk_added,
     lines_bulk_removing,
     submission_saved,
+    submission_submit_preparing,
     submission_submitting,
     submissions_created,
 )
@@ -25,11 +26,23 @@ def fill_defaults(sender, submission, by=None, **kwargs):
     submission_defaults_fill(submission=submission, by=by)
 
 
-@receiver(submission_submitting, dispatch_uid="quality_block_submission")
-def block_submission(sender, submission, by=None, **kwargs):
-    from fupin.quality.checks import submission_blocking_findings
+@receiver(submission_submit_preparing, dispatch_uid="quality_prepare_checks")
+def prepare_checks(sender, unit, **kwargs):
+    """The checks' ground, read before the submission's transaction: the unit's counted amounts (the report going up
+    is not among them, as it is not counted yet) and the office's lists."""
+    from fupin.quality.checks import Checker
 
-    errors, unexplained = submission_blocking_findings(submission)
+    checker = Checker()
+    checker.history_load([unit.pk])
+    return checker
+
+
+@receiver(submission_submitting, dispatch_uid="quality_block_submission")
+def block_submission(sender, submission, by=None, prepared=(), **kwargs):
+    from fupin.quality.checks import Checker, submission_blocking_findings
+
+    checker = next((p for p in prepared if isinstance(p, Checker)), None)
+    errors, unexplained = submission_blocking_findings(submission, checker=checker)
     if errors or unexplained:
         raise UserError(SUBMIT_BLOCKED.format(unit=submission.unit.display_name, errors=len(errors),
                                               warnings=len(unexplained)),

@@ -19,7 +19,7 @@ from django.db.models.functions import Concat, Substr
 
 from fupin.core.bulk_rows import columns_check, db_value, rows_insert
 from fupin.core.periods import Period
-from fupin.quality import rules
+from fupin.quality import background, rules
 from fupin.quality.checks import SEVERITIES, Checker
 from fupin.quality.findings import Finding
 from fupin.quality.models import ReviewItem, StaleReport
@@ -36,7 +36,7 @@ _deferred = threading.local()  # .ids: the reports marked while refreshes are de
 
 def stale_mark(submission_ids: Iterable[int]) -> None:
     """Mark reports stale inside the writer's transaction; their items are refreshed once it commits (or, within
-    `refresh_deferred`, once that ends)."""
+    `refresh_deferred`, once that ends; under `fupin serve`, by the worker's refresher: quality/background.py)."""
     ids = sorted(set(submission_ids))
     if not ids:
         return
@@ -44,6 +44,9 @@ def stale_mark(submission_ids: Iterable[int]) -> None:
     deferred = getattr(_deferred, "ids", None)
     if deferred is not None:
         deferred.update(ids)
+        return
+    if (worker := background.refresher()) is not None:  # under `fupin serve`: a thread of the worker refreshes
+        transaction.on_commit(lambda: worker.add(ids))
         return
     # after the first, a transaction's further refreshes find nothing stale: one query each
     transaction.on_commit(stale_refresh)

@@ -19,6 +19,7 @@ from fupin.reporting.services import (
     lines_bulk_add,
     lines_retire,
     sign_off_clear,
+    submission_create_submitted,
     submission_fields_clean,
     submission_lock_or_create,
     submission_submit_locked,
@@ -78,16 +79,23 @@ def month_save(*, unit: Unit, period: Period, rows: dict[int, LineInput], by, su
     # One transaction for the lines and the submission: deadline day's writers queue for the database one
     # transaction each, and the review queue is refreshed once, after the commit.
     reason = f"整月填报：新增{len(rows)}条明细" if rows else ""
+    kept = {row: found for row, found in checks.items() if found}
+    summary_field = {"summary": summary.strip()} if summary is not None else {}
+    if submit and bool(rows) != is_zero_report:  # a new report going up at once: created 已上报 in one insert
+        new = submission_create_submitted(unit=unit, period=period, lines=list(rows.values()), by=by,
+                                          reason=f"{reason}，上报" if reason else "上报",
+                                          is_zero_report=is_zero_report, **summary_field)
+        if new is not None:
+            return MonthSaved(submission=new, added=len(rows), checks=kept, submitted=True)
     with transaction.atomic():
         # A new report is created with the month's fields, its audit row giving the reason; its lines follow.
-        submission, created = submission_lock_or_create(
-            unit, period, by, reason=reason, is_zero_report=is_zero_report,
-            **({"summary": summary.strip()} if summary is not None else {}))
+        submission, created = submission_lock_or_create(unit, period, by, reason=reason,
+                                                        is_zero_report=is_zero_report, **summary_field)
         submission.unit = unit  # the row was looked up by it: no query to load it again
         ensure_unit_may_change(submission, by)
         if created:
             if rows:
-                lines_bulk_add(submission=submission, lines=list(rows.values()), by=by)
+                lines_bulk_add(submission=submission, lines=list(rows.values()), by=by, fresh=True)
         # An existing one: the summary, the zero-report mark and the lines are saved together, one audited save
         # of the report (as `submission_update` would check and save it), not one for the fields and one for the
         # lines.
@@ -104,8 +112,7 @@ def month_save(*, unit: Unit, period: Period, rows: dict[int, LineInput], by, su
             submission.save()  # the rollup and the audit trail hear of the lines through their report
         if rows:
             submission_saved.send(sender=Submission, submission=submission, by=by)
-        saved = MonthSaved(submission=submission, added=len(rows),
-                           checks={row: found for row, found in checks.items() if found})
+        saved = MonthSaved(submission=submission, added=len(rows), checks=kept)
         if submit:  # a refused submission (a 警告 awaiting 上报说明) keeps what was typed: it is refused whole
             try:
                 saved.submission = submission_submit_locked(submission, by)

@@ -33,6 +33,7 @@ from fupin.reporting.signals import (
     lines_bulk_added,
     lines_bulk_removing,
     submission_saved,
+    submission_submit_preparing,
     submission_submitting,
     submissions_created,
 )
@@ -301,11 +302,12 @@ def lines_retire(submission: Submission, by, reason: str) -> None:
                        [submission.pk])
 
 
-def lines_bulk_add(*, submission: Submission, lines: list[LineInput], by, start: int = 1) -> None:
+def lines_bulk_add(*, submission: Submission, lines: list[LineInput], by, start: int = 1, fresh: bool = False) -> None:
     """Insert many lines with their audit rows, set-based (an import may bring 100,000): the rows go in through one
     executemany (COPY on PostgreSQL), the audit rows ("+", who, when, all fields, as simple-history writes them)
     are copied from the inserted lines in one INSERT … SELECT. The ledger's value rules (ceilings, the period) are
-    applied to every line here; the rest of a line was judged by the validator that let it in (form, import)."""
+    applied to every line here; the rest of a line was judged by the validator that let it in (form, import).
+    `fresh`: the report was created in this transaction and has no lines yet."""
     period = submission.period
     columns, values_of = _line_columns(year=submission.first_month.year)  # the lines' partition key
     rows = []
@@ -318,9 +320,11 @@ def lines_bulk_add(*, submission: Submission, lines: list[LineInput], by, start:
         return
     table = _quoted(PurchaseLine._meta.db_table)
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT MAX({_quoted(PurchaseLine._meta.pk.column)}) FROM {table} WHERE submission_id = %s",
-                       [submission.pk])
-        after_pk = cursor.fetchone()[0] or 0
+        after_pk = 0
+        if not fresh:
+            cursor.execute(f"SELECT MAX({_quoted(PurchaseLine._meta.pk.column)}) FROM {table} "
+                           "WHERE submission_id = %s", [submission.pk])
+            after_pk = cursor.fetchone()[0] or 0
         rows_insert(PurchaseLine, columns, rows)
         _history_copy(cursor, [submission.pk], after_pk=after_pk, history_type="+", by=by, reason=None)
     lines_bulk_added.send(sender=Submission, submission=submission, by=by, start=start, count=len(rows))
@@ -482,13 +486,20 @@ def submission_sign_off(*, submission: Submission, by) -> Submission:
 
 def submission_submit(*, submission: Submission, by) -> Submission:
     """草稿/已退回 → 已上报. Late reports are accepted; the version records how many working days late."""
+    prepared = _submit_prepared(submission.unit)
     with transaction.atomic():
-        return submission_submit_locked(_locked(submission), by)
+        return submission_submit_locked(_locked(submission), by, prepared=prepared)
 
 
-def submission_submit_locked(submission: Submission, by) -> Submission:
+def _submit_prepared(unit: Unit) -> list:
+    """What the checks read before the transaction (signals.submission_submit_preparing)."""
+    return [response for _, response in submission_submit_preparing.send(sender=Submission, unit=unit)]
+
+
+def submission_submit_locked(submission: Submission, by, *, prepared: list | tuple = ()) -> Submission:
     """`submission_submit` for a report whose row the caller has locked in its transaction (the month form saves
-    the lines and submits in one). In a savepoint of its own: a refusal leaves the caller's transaction as it was."""
+    the lines and submits in one). In a savepoint of its own: a refusal leaves the caller's transaction as it was.
+    `prepared`: what `_submit_prepared` read before the transaction, when the caller could."""
     with transaction.atomic():
         if not submission.unit_may_edit:
             if submission.status == Status.APPROVED:
@@ -501,7 +512,7 @@ def submission_submit_locked(submission: Submission, by) -> Submission:
             raise UserError(ZERO_REPORT_HAS_LINES.format(count=count))
         if unit_has_approver(submission.unit) and not submission.signed_off_at:
             raise UserError(SIGN_OFF_REQUIRED.format(**_names(submission)))
-        submission_submitting.send(sender=Submission, submission=submission, by=by)
+        submission_submitting.send(sender=Submission, submission=submission, by=by, prepared=prepared)
         now = timezone.now()
         submission.status, submission.submitted_at, submission.submitted_by = Status.SUBMITTED, now, by
         submission.first_submitted_at = submission.first_submitted_at or now
@@ -509,6 +520,34 @@ def submission_submit_locked(submission: Submission, by) -> Submission:
         attribute_change(submission, by, "上报")
         submission.save()
         version_record(submission, by)
+    return submission
+
+
+def submission_create_submitted(*, unit: Unit, period: Period, lines: list[LineInput], by, reason: str,
+                                **fields) -> Submission | None:
+    """A report the unit does not have yet, created 已上报 with its lines: one audited insert, where a draft saved and
+    then submitted is two, each re-summed (deadline day's month form). The checks `submission_submit_locked` runs
+    are run on the stored lines, in a savepoint: should they refuse (or the report exist after all), nothing is
+    kept and None is returned, for the caller to store a draft the usual way, which says why."""
+    if unit_has_approver(unit):  # its 审核人 signs a report off before it goes up: never a new one
+        return None
+    # read before the transaction, for which writers queue: the deadline, and what the checks go by
+    due, prepared, now = due_for(period), _submit_prepared(unit), timezone.now()
+    try:
+        with transaction.atomic():
+            submission, created = submission_lock_or_create(
+                unit, period, by, reason=reason, status=Status.SUBMITTED, submitted_at=now, submitted_by=by,
+                first_submitted_at=now, **fields)
+            if not created:
+                return None
+            submission.unit = unit
+            if lines:
+                lines_bulk_add(submission=submission, lines=lines, by=by, fresh=True)
+                submission_saved.send(sender=Submission, submission=submission, by=by)
+            submission_submitting.send(sender=Submission, submission=submission, by=by, prepared=prepared)
+            version_record(submission, by, due=due, amounts=[line.amount_fen for line in lines], first=True)
+    except UserError:
+        return None
     return submission
 
 

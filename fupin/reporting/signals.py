@@ -4,9 +4,12 @@ Sent by reporting.services:
 - `submission_saved.send(sender=Submission, submission=s, by=user)` after a line was added or its wording changed
   (a form edit); quality fills in consumption types and channels the classifier is sure of. Imports and the seed
   classify as they read, so bulk stores do not send it.
-- `submission_submitting.send(sender=Submission, submission=s, by=user)` inside `submission_submit`'s transaction,
-  before the status becomes 已上报; a receiver refuses by raising UserError (quality: a 错误 finding, or a 警告
-  on a line without 上报说明).
+- `submission_submit_preparing.send(sender=Submission, unit=u)` before a submission's transaction, where it can:
+  a receiver returns what it would otherwise read inside, while the writers queue (quality: the unit's amount
+  history, the channels), and gets it back from `submission_submitting` as `prepared` (the responses, in order).
+- `submission_submitting.send(sender=Submission, submission=s, by=user, prepared=[…])` inside `submission_submit`'s
+  transaction, before the status becomes 已上报; a receiver refuses by raising UserError (quality: a 错误 finding,
+  or a 警告 on a line without 上报说明).
 - `lines_bulk_added.send(sender=Submission, submission=s, by=user, start=position, count=n)` once per bulk insert
   (`lines_bulk_add`: imports, the seed, a whole report replaced), inside its transaction, after the lines and their
   audit rows are in: the new lines are the submission's lines at positions start … start+n-1. Bulk inserts save no
@@ -23,6 +26,7 @@ Sent by reporting.services:
 from django.dispatch import Signal
 
 submission_saved = Signal()
+submission_submit_preparing = Signal()
 submission_submitting = Signal()
 lines_bulk_added = Signal()
 lines_bulk_removing = Signal()

@@ -31,6 +31,12 @@ for number, unit in enumerate(reporting_units()[:PROCESSES], start=1):
     out[user.username] = unit.pk
 print(json.dumps(out))
 """
+STALE_COUNT = "from fupin.quality.models import StaleReport; print(StaleReport.objects.count())"
+STORED_ITEMS = """
+import json
+from fupin.quality.models import ReviewItem
+print(json.dumps(sorted(ReviewItem.objects.values_list("submission_id", "section", "rule", "line_id", "message"))))
+"""
 
 
 @pytest.fixture
@@ -76,3 +82,17 @@ def test_twenty_units_submit_at_once_and_every_figure_lands(served, tmp_path):
     assert Decimal(data["total"]) == expected.quantize(Decimal("0.01"))
     timeliness = json.loads(run(env, "report", "timeliness", "--period", PERIOD, "--json").stdout)
     assert len(timeliness["on_time"]) + len(timeliness["late"]) == PROCESSES
+
+    # Under `fupin serve` the review queue is refreshed by a thread of each worker (quality/background.py), not by
+    # the request that wrote: no reader has asked, yet every report's items come to be stored, and they are what a
+    # rebuild computes.
+    for _ in range(30):  # each look is a process of its own, most of a second
+        if run(env, "shell", "-c", STALE_COUNT).stdout.split()[-1] == "0":
+            break
+        time.sleep(0.2)
+    else:
+        raise AssertionError("the served workers left reports unrefreshed")
+    stored = run(env, "shell", "-c", STORED_ITEMS).stdout.strip().splitlines()[-1]
+    assert len({item[0] for item in json.loads(stored)}) == PROCESSES, stored  # each has its 缺少消费类型 at least
+    run(env, "findings", "rebuild")
+    assert run(env, "shell", "-c", STORED_ITEMS).stdout.strip().splitlines()[-1] == stored

@@ -107,3 +107,49 @@ def test_the_viewer_may_not_fill_a_month(client, personas):
     assert client.login(username=personas.viewer.username, password=PASSWORD)
     assert client.post(url(personas.unit), rows(*MONTH)).status_code in (403, 404)
     assert client.put(url(personas.unit)).status_code in (403, 404, 405)
+
+
+def test_a_new_month_going_up_at_once_is_one_audited_insert_with_its_version(client, personas):
+    """Created 已上报 with its lines, not a draft saved and then submitted: one audit row says both."""
+    unit = personas.other_unit
+    client.force_login(personas.outsider)
+    assert client.post(url(unit), rows(*MONTH) | {"submit": "on"}).status_code == 302
+    sub = Submission.objects.get(unit=unit, first_month="2020-11-01")
+    history = list(sub.history.values_list("history_type", "status", "history_user_id", "history_change_reason"))
+    assert history == [("+", Status.SUBMITTED, personas.outsider.pk, "整月填报：新增3条明细，上报")]
+    assert sub.submitted_by == personas.outsider and sub.first_submitted_at == sub.submitted_at
+    version = sub.versions.get()
+    assert (version.number, version.total_fen, version.line_count) == (1, 3900000, 3)
+
+
+def test_a_month_the_checks_refuse_is_kept_as_a_draft_and_nothing_of_the_attempt_stays(client, personas):
+    """舞钢市 has no 审核人, so the month is first tried as a report going up; a 警告 without 上报说明 (an online
+    channel bought 线下) refuses it, and the month is stored as a draft instead, saying why."""
+    unit = personas.other_unit
+    client.force_login(personas.outsider)
+    month = (MONTH[0], {**MONTH[1], "method": "线下"})
+    text = client.post(url(unit), rows(*month) | {"submit": "on"}, follow=True).content.decode()
+    assert "已保存2条明细" in text and "未能上报" in text and "线上渠道" in text
+    sub = Submission.objects.get(unit=unit, first_month="2020-11-01")
+    assert sub.status == Status.DRAFT and sub.lines.count() == 2 and not sub.versions.exists()
+    assert list(sub.history.values_list("history_type", "status")) == [("+", Status.DRAFT)]
+    assert PurchaseLine.history.filter(submission_id=sub.pk).count() == 2
+
+
+def test_a_month_going_up_at_once_is_judged_against_the_units_history_without_its_own_lines(client, personas):
+    """As a draft submitted later would be: twelve lines of about 50万元 against nine of the unit's earlier lines of
+    about 0.5万元 are each far above what is usual. (Counted among the unit's amounts, the month's own lines would
+    outnumber its history and pass each other as usual.)"""
+    from fupin.core.periods import Period
+    from fupin.reporting.services import LineInput, submission_create
+
+    unit = personas.other_unit
+    history = [LineInput(amount_fen=500000 + 10000 * i, product=f"品{i}", source_text="扶贫832平台", method="线上",
+                         channel_code="P832") for i in range(9)]
+    submission_create(unit=unit, period=Period.parse("2020-10"), lines=history, by=None, status=Status.SUBMITTED)
+    client.force_login(personas.outsider)
+    month = [{"product": f"大米{i}", "source_text": "扶贫832平台", "method": "线上", "amount_wan": f"{50 + i}"}
+             for i in range(12)]
+    text = client.post(url(unit), rows(*month) | {"submit": "on"}, follow=True).content.decode()
+    assert "未能上报" in text and "远高于本单位以往明细" in text
+    assert Submission.objects.get(unit=unit, first_month="2020-11-01").status == Status.DRAFT

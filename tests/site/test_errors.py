@@ -1,11 +1,16 @@
 """Failures a person can read: Chinese 403/404/500/503 pages inside the site's layout; a busy database and a full
 disk answer 503 with Retry-After, store nothing and leave no file behind; 403 and 404 are one line in the log."""
 
+import contextlib
 import errno
+import fcntl
 import json
 import os
 import sqlite3
 import subprocess
+import threading
+import time
+from pathlib import Path
 from unittest import mock
 
 import pytest
@@ -148,18 +153,37 @@ def site(tmp_path_factory):
         yield browser, here, env, tmp_path
 
 
-def test_a_held_sqlite_lock_gives_the_chinese_503_with_retry_after_and_stores_nothing(site):
-    browser, here, env, home = site
-    holder = sqlite3.connect(home / "var" / "fupin.sqlite3", isolation_level=None)
-    holder.execute("BEGIN IMMEDIATE")  # another writer holds the lock longer than the busy timeout
+@contextlib.contextmanager
+def sqlite_lock_held(database: Path):
+    """Another program writing: SQLite's own lock, met through its busy handler."""
+    holder = sqlite3.connect(database, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
     try:
+        yield
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+
+
+@contextlib.contextmanager
+def writers_queue_held(database: Path):
+    """Another fupin process in a long transaction: the writers' queue (fupin/core/sqlite), met before SQLite."""
+    fd = os.open(f"{database}-writer", os.O_RDWR | os.O_CREAT, 0o600)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    try:
+        yield
+    finally:
+        os.close(fd)
+
+
+@pytest.mark.parametrize("held", [sqlite_lock_held, writers_queue_held])
+def test_a_held_sqlite_lock_gives_the_chinese_503_with_retry_after_and_stores_nothing(site, held):
+    browser, here, env, home = site
+    with held(home / "var" / "fupin.sqlite3"):  # longer than the busy timeout
         line = browser.request(here + "lines/", {"source_text": "扶贫832平台", "method": "线上",
                                                  "amount_wan": "1.5", "product": "小米"})
         upload = browser.request(here + "files/", files={"file": ("工作总结.txt", "总结".encode() * 50)})
         cli = subprocess.run([FUPIN, "init"], env=env, capture_output=True, text=True, timeout=120)
-    finally:
-        holder.execute("ROLLBACK")
-        holder.close()
     for status, headers, page in (line, upload):
         assert status == 503, page[-2000:]
         assert DATABASE_BUSY in page and '<a href="/">首页</a>' in page
@@ -169,6 +193,37 @@ def test_a_held_sqlite_lock_gives_the_chinese_503_with_retry_after_and_stores_no
     media = home / "var" / "media"
     assert not media.exists() or [p for p in media.rglob("*") if p.is_file()] == []
     assert "Traceback" not in (home / "server.log").read_text()
+
+
+def test_a_writer_waiting_behind_another_fupin_process_goes_in_when_that_one_is_done(site):
+    browser, here, env, home = site
+    answered = {}
+    with writers_queue_held(home / "var" / "fupin.sqlite3"):  # held for less than the busy timeout
+        writer = threading.Thread(target=lambda: answered.update(line=browser.request(here + "lines/", {
+            "source_text": "扶贫832平台", "method": "线上", "amount_wan": "2.5", "product": "香菇"})))
+        writer.start()
+        time.sleep(0.3)
+        assert writer.is_alive()  # waiting its turn
+    writer.join(timeout=30)
+    assert answered["line"][0] == 302
+    assert run(env, "shell", "-c", COUNT).stdout.strip().splitlines()[-1] == "1 0"
+
+
+LONE_WRITE = """
+from django.contrib.auth import get_user_model
+print(get_user_model().objects.count())
+get_user_model().objects.filter(username="r01").update(first_name="李")  # no transaction: autocommit
+"""
+
+
+def test_a_write_outside_any_transaction_queues_as_well_and_reads_never_wait(site):
+    browser, here, env, home = site
+    with writers_queue_held(home / "var" / "fupin.sqlite3"):
+        held = subprocess.run([FUPIN, "shell", "-c", LONE_WRITE], env=env, capture_output=True, text=True,
+                              timeout=120)
+    assert held.returncode == 75 and DATABASE_BUSY in held.stderr and "Traceback" not in held.stderr
+    assert held.stdout.split()[-1].isdigit()  # the count before it was read at once
+    assert run(env, "shell", "-c", LONE_WRITE).returncode == 0
 
 
 def test_403_and_404_are_one_line_in_the_log_not_a_traceback(site):

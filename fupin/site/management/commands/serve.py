@@ -7,6 +7,7 @@ from gunicorn.app.base import BaseApplication
 
 from fupin.core.commands import FupinCommand
 from fupin.core.errors import UserError
+from fupin.quality.background import refresh_in_background
 from fupin.site.serving import ensure_safe_to_serve
 
 BAD_BIND = "--bind 应为 主机:端口，例如 127.0.0.1:8000，而不是“{value}”"
@@ -79,6 +80,7 @@ class Command(FupinCommand):
         self.stderr.write(f"在 http://{config['bind']} 提供服务（{config['workers']} 个进程 × "
                           f"{config['threads']} 个线程）；按 Ctrl+C 停止。")
         connections.close_all()  # the workers are forked: each opens its own
+        refresh_in_background()  # a reporter's POST answers at its commit; the review queue follows a moment later
         FupinServer(config).run()
 
 
