@@ -50,8 +50,8 @@ class Refresher:
             try:
                 stale_refresh_of(ids)
             except Exception as exc:  # the marks stay: the next pass, or the next reader, refreshes them
-                if transient_failure(exc):  # a busy database or a full disk: the machine's state, not a bug
-                    log.warning("审核队列后台刷新未完成（%s），%d 份报表待下次刷新", transient_failure(exc), len(ids))
+                if reason := transient_failure(exc):  # a busy database or a full disk: the machine's, not a bug
+                    log.warning("审核队列后台刷新未完成（%s），%d 份报表待下次刷新", reason, len(ids))
                 else:
                     log.exception("审核队列后台刷新失败，%d 份报表待下次刷新", len(ids))
                 with self._lock:
