@@ -17,7 +17,7 @@ from fupin.quality.checks import ERROR, SEVERITIES, WARNING, findings_for_submis
 from fupin.quality.models import ReviewItem
 from fupin.quality.rules import RULE_NAMES
 from fupin.quality.selectors import COUNT_CAP
-from fupin.quality.stored import stale_refresh
+from fupin.quality.stored import groups_filled, stale_refresh
 from fupin.reporting.models import COUNTED_STATUSES, PurchaseLine
 from fupin.reporting.selectors import default_period, ensure_submission_shown, submission_for
 from fupin.reporting.services import line_update
@@ -208,4 +208,4 @@ def findings(request, query: Query[QueueIn], page: Query[PageIn]):
     found = items[:COUNT_CAP + 1].count()
     shown = items.select_related("unit", "line")[offset:offset + limit]
     return {"count": min(found, COUNT_CAP), "count_capped": found > COUNT_CAP, "offset": offset, "limit": limit,
-            "period": str(period), "items": [_queue_item(i) for i in shown]}
+            "period": str(period), "items": [_queue_item(i) for i in groups_filled(list(shown))]}

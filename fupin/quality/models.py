@@ -169,7 +169,8 @@ class ReviewItem(models.Model):
                                  "line_id", "last_month", "status", "severity"], name="review_item_rule"),
             models.Index(fields=["section", "unit_path", "first_month", "position", "line_id", "last_month",
                                  "status", "amount_fen"], name="review_item_lines"),
-            models.Index(fields=["submission"], name="review_item_submission"),
+            # a report's items, and of those its amount outliers (which another report of the unit changes)
+            models.Index(fields=["submission", "rule"], name="review_item_submission_rule"),
             models.Index(fields=["unit"], name="review_item_unit"),
         ]
 

@@ -118,7 +118,8 @@ class _Rows:
     def __init__(self):
         self.rows: list[tuple] = []
         self._where: dict[int, tuple] = {}
-        self._json: dict[int, tuple[list, str]] = {}  # by id(): a duplicate group's lines share one `related` list
+        self._json: dict[int, tuple[list, str]] = {}  # by id(): a list's text, written once however often it is
+        self._heads: dict[int, str] = {}
         self._empty = db_value(ReviewItem._meta.get_field("related"), [])
         self._field = ReviewItem._meta.get_field("suggestions")  # `related` is written alike (no encoder)
 
@@ -138,18 +139,26 @@ class _Rows:
             known = self._json[id(value)] = (value, db_value(self._field, value))
         return known[1]
 
-    def finding(self, finding: Finding, submission: Submission) -> None:
-        line = finding.line
+    def head(self, pk: int) -> str:
+        """A group's other line's `related`: [its first line], whose row keeps the group's list (groups_filled)."""
+        if (known := self._heads.get(pk)) is None:
+            known = self._heads[pk] = db_value(self._field, [pk])
+        return known
+
+    def finding(self, finding: Finding, where: tuple) -> None:
+        """A finding's row; `where`: its report's part (`where(submission)`, taken once a report)."""
+        line, related = finding.line, finding.related
         if finding.rule == "duplicate_channel":  # a group is one item: its first line's; the others are counted in it
-            section = DUPLICATES if line.pk == finding.related[0] else GROUP
+            section = DUPLICATES if line.pk == related[0] else GROUP
         else:
             section = _SECTIONS.get(finding.rule, FINDINGS)
         self.rows.append((section, finding.rule, finding.severity, _RANK[finding.severity], finding.message,
-                          self.json(finding.suggestions), self.json(finding.related),
+                          self.json(finding.suggestions),
+                          self.head(related[0]) if section == GROUP else self.json(related),
                           line.pk if line else None, line.position if line else 0, line.amount_fen if line else 0,
-                          *self.where(submission)))
+                          *where))
 
-    def line(self, line: _Line, submission: Submission) -> None:
+    def line(self, line: _Line, where: tuple) -> None:
         """A line the queue lists: excluded, or waiting for a channel."""
         if line.excluded:
             section = EXCLUDED
@@ -158,7 +167,7 @@ class _Rows:
         else:
             return
         self.rows.append((section, "", "", _LINE_RANK, "", self._empty, self._empty, line.pk, line.position,
-                          line.amount_fen, *self.where(submission)))
+                          line.amount_fen, *where))
 
     def write(self) -> int:
         return rows_insert(ReviewItem, COLUMNS, self.rows)
@@ -172,10 +181,11 @@ def _items(checker: Checker, submissions: list[Submission], rows: _Rows) -> None
         lines[line.submission_id].append(line)
     checker.stated_load(submissions)
     for submission in submissions:
+        where = rows.where(submission)
         for line in lines[submission.pk]:
-            rows.line(line, submission)
+            rows.line(line, where)
         for finding in checker.findings(submission, lines[submission.pk]):
-            rows.finding(finding, submission)
+            rows.finding(finding, where)
 
 
 class _Amount:
@@ -203,7 +213,7 @@ def _outliers(checker: Checker, submissions: list[Submission], rows: _Rows) -> N
             .order_by("submission", "position", "pk").values_list("pk", "position", "amount_fen", "submission_id")):
         submission = by_pk[submission_id]
         for finding in rules.amount_outlier(checker, submission, _Amount(pk, position, amount_fen)):
-            rows.finding(finding, submission)
+            rows.finding(finding, rows.where(submission))
 
 
 def items_refresh(submission_ids: list[int]) -> None:
@@ -273,6 +283,20 @@ def units_to_rebuild(period: Period | None = None) -> int:
     return reports.values("unit_id").distinct().count()
 
 
+def groups_filled(items: list[ReviewItem]) -> list[ReviewItem]:
+    """Give a duplicate group's other lines their group's list of lines. Their rows name only the group's first
+    line (related = [its id]): the list is kept once, on that line's row, so a group of n lines stores n ids, not
+    n² (one channel and product over a year is a group of thousands). One query for the items given."""
+    heads = {item.related[0] for item in items if item.section == GROUP and item.related}
+    if heads:
+        lists = dict(ReviewItem.objects.filter(section=DUPLICATES, line_id__in=heads)
+                     .values_list("line_id", "related"))
+        for item in items:
+            if item.section == GROUP and item.related:
+                item.related = lists.get(item.related[0], item.related)
+    return items
+
+
 def findings_stored(period: Period) -> list[Finding]:
     """The findings on the reviewed reports within `period`, read from the stored items in the order (and with the
     content) `checks.findings_for_period` computes them: what `fupin check --period` prints, without recomputing."""
@@ -281,6 +305,16 @@ def findings_stored(period: Period) -> list[Finding]:
              .exclude(section__in=[Section.WAITING, Section.EXCLUDED])
              .select_related("unit", "line", "submission__unit")
              .order_by("severity_rank", "unit_path", "position", "rule", "first_month", "line_id", "pk"))
+    found, chunk = [], []
+    for item in items.iterator(chunk_size=BATCH):
+        chunk.append(item)
+        if len(chunk) == BATCH:
+            found += _as_findings(groups_filled(chunk))
+            chunk = []
+    return found + _as_findings(groups_filled(chunk))
+
+
+def _as_findings(items: list[ReviewItem]) -> list[Finding]:
     return [Finding(item.severity, item.rule, item.unit, item.line, item.message, rule_name=item.rule_name,
                     suggestions=item.suggestions, related=item.related, submission=item.submission)
-            for item in items.iterator(chunk_size=BATCH)]
+            for item in items]

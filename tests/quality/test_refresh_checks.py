@@ -11,7 +11,7 @@ from fupin.quality import consumption, rules
 from fupin.quality.checks import Checker
 from fupin.quality.models import ReviewItem
 from fupin.quality.services import stated_total_record
-from fupin.quality.stored import _Line, items_rebuild, stale_refresh
+from fupin.quality.stored import _Line, groups_filled, items_rebuild, stale_refresh
 from fupin.quality.validation import SCREENED_FIELDS
 from fupin.reporting import exclusions
 from fupin.reporting.models import ConsumptionType, Status
@@ -76,9 +76,11 @@ def plainly(report) -> list[tuple]:
 
 
 def stored(report) -> list[tuple]:
-    return list(ReviewItem.objects.filter(submission=report).exclude(section__in=[Section.WAITING, Section.EXCLUDED])
-                .order_by("pk").values_list("rule", "severity", "line_id", "position", "amount_fen", "message",
-                                            "suggestions", "related"))
+    """The report's findings as the stored items give them back (a group's other lines given their group's list)."""
+    items = groups_filled(list(ReviewItem.objects.filter(submission=report)
+                               .exclude(section__in=[Section.WAITING, Section.EXCLUDED]).order_by("pk")))
+    return [(i.rule, i.severity, i.line_id, i.position, i.amount_fen, i.message, i.suggestions, i.related)
+            for i in items]
 
 
 def test_stored_items_are_each_rule_run_plainly_on_every_line(seeded):

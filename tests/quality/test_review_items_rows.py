@@ -11,7 +11,7 @@ from fupin.core.money import wan_to_fen
 from fupin.core.periods import Period
 from fupin.quality.checks import SEVERITIES, findings_for_submission
 from fupin.quality.models import ReviewItem
-from fupin.quality.stored import stale_refresh
+from fupin.quality.stored import groups_filled, stale_refresh
 from fupin.reporting import exclusions
 from fupin.reporting.models import Status
 from fupin.reporting.services import LineInput, submission_create
@@ -76,7 +76,7 @@ def test_a_messy_reports_stored_rows_hold_what_the_checks_found(personas, commit
     # every finding the checks compute is one stored row, field for field
     found = findings_for_submission(report)
     assert any(f.suggestions for f in found), "a finding with suggested channels"
-    findings = [item for item in items if item.section not in (Section.WAITING, Section.EXCLUDED)]
+    findings = groups_filled([item for item in items if item.section not in (Section.WAITING, Section.EXCLUDED)])
     assert any(f.line is None for f in found), "a finding on the whole report"
     assert sorted((f.rule, f.severity, SEVERITIES.index(f.severity), *((f.line.pk, f.line.position, f.line.amount_fen)
                    if f.line else (None, 0, 0)), f.message, f.suggestions, f.related) for f in found) == sorted(
@@ -89,8 +89,11 @@ def test_a_messy_reports_stored_rows_hold_what_the_checks_found(personas, commit
 
     group = [item for item in items if item.rule == "duplicate_channel"]
     pair = sorted(report.lines.filter(product="香菇").values_list("pk", flat=True))
-    assert [item.related for item in group] == [pair, pair]
+    assert [item.related for item in group] == [pair, pair]  # given back whole …
     assert [item.section for item in group] == [Section.DUPLICATES, Section.GROUP]
+    # … but stored once: the group's other line names only the first, whose row keeps the list (n ids, not n²)
+    assert list(ReviewItem.objects.filter(pk__in=[i.pk for i in group]).order_by("pk")
+                .values_list("related", flat=True)) == [pair, pair[:1]]
     listed = {item.section: item for item in items if item.section in (Section.WAITING, Section.EXCLUDED)}
     assert (listed[Section.EXCLUDED].line_id, listed[Section.EXCLUDED].position) == (excluded.pk, 35)
     for item in listed.values():
