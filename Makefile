@@ -3,7 +3,9 @@ PY ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-PG_URL ?= postgres://postgres@127.0.0.1:5432/fupin
+# The suite's PostgreSQL database is named for this checkout (its tests run in test_<name>), so that two checkouts
+# testing at once on one server do not drop each other's.
+PG_URL ?= postgres://postgres@127.0.0.1:5432/fupin_$(shell printf %s "$(CURDIR)" | cksum | cut -d' ' -f1)
 export FUPIN_HOME := $(CURDIR)
 
 .PHONY: run run-deps test test-sqlite test-postgres lint install system-deps bench clean

@@ -61,20 +61,30 @@ def _add(into: Sums, key: tuple, figures, sign: int = 1) -> None:
 
 def _upsert(model, key_columns: list[str], rows: list[tuple]) -> None:
     """Add each row's counts to the stored row of its key, creating it when missing: one statement for all the rows
-    (executemany: a batch of imported reports brings thousands, which one VALUES list would bind value by value)."""
+    (a batch of imported reports brings thousands, which one VALUES list would bind value by value): on PostgreSQL
+    the rows go as one array a column, on SQLite through executemany."""
     if not rows:
         return
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    columns = key_columns + list(COUNTS)
+    names = ", ".join(quote(c) for c in columns)
+    add = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in (quote(c) for c in COUNTS))
+    target = ", ".join(quote(c) for c in key_columns)
+    conflict = f"ON CONFLICT ({target}) DO UPDATE SET {add}"
     # One order for every writer: concurrent transactions lock shared rows (the root's) in the same order and
     # wait for each other instead of deadlocking.
-    rows = sorted(rows, key=lambda row: tuple(str(v) for v in row[: len(key_columns)]))
-    table = connection.ops.quote_name(model._meta.db_table)
-    columns = key_columns + list(COUNTS)
-    names = ", ".join(connection.ops.quote_name(c) for c in columns)
-    add = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in (connection.ops.quote_name(c) for c in COUNTS))
-    target = ", ".join(connection.ops.quote_name(c) for c in key_columns)
     with connection.cursor() as cursor:
-        cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(columns))}) "
-                           f"ON CONFLICT ({target}) DO UPDATE SET {add}", rows)
+        if connection.vendor == "postgresql":  # executemany there is a statement a row: one INSERT … SELECT instead
+            arrays = ", ".join(f"%s::{model._meta.get_field(c).db_type(connection)}[]" for c in columns)
+            sums = ", ".join(f"SUM({quote(c)})::bigint" for c in COUNTS)  # a row's key may come twice
+            cursor.execute(f"INSERT INTO {table} ({names}) SELECT {target}, {sums} FROM unnest({arrays}) "
+                           f"AS given ({names}) GROUP BY {target} ORDER BY {target} {conflict}",
+                           [list(column) for column in zip(*rows, strict=True)])
+            return
+        rows = sorted(rows, key=lambda row: tuple(str(v) for v in row[: len(key_columns)]))
+        cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(columns))}) {conflict}",
+                           rows)
 
 
 def rollup_apply(*, path: str, first: date, last: date, deltas: dict[tuple, list[int]],
