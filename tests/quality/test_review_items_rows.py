@@ -89,7 +89,7 @@ def test_a_messy_reports_stored_rows_hold_what_the_checks_found(personas, commit
 
     group = [item for item in items if item.rule == "duplicate_channel"]
     pair = sorted(report.lines.filter(product="香菇").values_list("pk", flat=True))
-    assert [item.related for item in group] == [pair, pair]  # given back whole …
+    assert [item.related for item in group] == [pair, pair]  # given back whole by groups_filled above …
     assert [item.section for item in group] == [Section.DUPLICATES, Section.GROUP]
     # … but stored once: the group's other line names only the first, whose row keeps the list (n ids, not n²)
     assert list(ReviewItem.objects.filter(pk__in=[i.pk for i in group]).order_by("pk")
