@@ -155,6 +155,8 @@ class ReviewItem(models.Model):
     amount_fen = models.BigIntegerField("金额（分）", default=0)
     message = models.TextField("说明", blank=True)
     suggestions = models.JSONField("建议渠道", default=list, blank=True)
+    # A duplicate group's lines: on its first line's row; its other lines' rows hold [that line's id] (n ids a group,
+    # not n²), and stored.groups_filled gives them the list.
     related = models.JSONField("同组明细", default=list, blank=True)
 
     class Meta:

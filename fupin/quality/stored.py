@@ -12,6 +12,7 @@ import threading
 from collections import namedtuple
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
+from itertools import islice
 
 from django.db import transaction
 from django.db.models import CharField, Q, Value
@@ -305,13 +306,10 @@ def findings_stored(period: Period) -> list[Finding]:
              .exclude(section__in=[Section.WAITING, Section.EXCLUDED])
              .select_related("unit", "line", "submission__unit")
              .order_by("severity_rank", "unit_path", "position", "rule", "first_month", "line_id", "pk"))
-    found, chunk = [], []
-    for item in items.iterator(chunk_size=BATCH):
-        chunk.append(item)
-        if len(chunk) == BATCH:
-            found += _as_findings(groups_filled(chunk))
-            chunk = []
-    return found + _as_findings(groups_filled(chunk))
+    stream, found = items.iterator(chunk_size=BATCH), []
+    while chunk := list(islice(stream, BATCH)):  # a duplicate group's lists: one query a chunk
+        found += _as_findings(groups_filled(chunk))
+    return found
 
 
 def _as_findings(items: list[ReviewItem]) -> list[Finding]:
