@@ -214,11 +214,13 @@ def run_database(label, env, connect, make_table, reports, repeats, tmp):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--reports", type=int, default=10, help="months each client sends")
+    parser.add_argument("--reports", type=int, default=10, help="months each client sends (1–12)")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432/postgres",
                         help="an admin URL; the benchmark creates and drops its own database there ('' to skip)")
     args = parser.parse_args()
+    if not 1 <= args.reports <= 12:  # a client's months are one year's: a 13th would be a 404, not a report
+        parser.error("--reports must be 1 to 12: each client sends months of one year")
     tmp = tempfile.mkdtemp(prefix="bench-deadline-")
     base_env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"} | {"FUPIN_HOME": tmp}
     try:

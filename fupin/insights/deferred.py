@@ -11,6 +11,7 @@ file's savepoint rolled back, a report replaced twice).
 import threading
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import date
 
 from django.db import connection
 
@@ -55,6 +56,23 @@ def submission_resync(submission_id: int) -> None:
         batch.submissions.add(submission_id)
     else:
         rollup.submission_resync(submission_id)
+
+
+def fresh_submission_add(submission, lines) -> None:
+    """A counted report created in this transaction with these lines (all it has): summed from them, or at the
+    batch's end."""
+    if (batch := _batch()) is not None:
+        batch.submissions.add(submission.pk)
+    else:
+        rollup.fresh_submission_add(submission, lines)
+
+
+def month_add(unit_id: int, month: date) -> None:
+    """A new counted report of the unit for this one month."""
+    if (batch := _batch()) is not None:
+        batch.unit_years.add((unit_id, month.year))
+    else:
+        reported_months.month_add(unit_id, month)
 
 
 def months_resync(unit_id: int, year: int) -> None:

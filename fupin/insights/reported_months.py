@@ -8,6 +8,7 @@ span, whatever the number of reports.
 
 from datetime import date
 
+from django.db import connection
 from django.db.models import Case, F, IntegerField, Q, Sum, Value, When
 from django.db.models.functions import ExtractMonth, ExtractYear
 
@@ -32,6 +33,18 @@ def months_resync(unit_id: int, year: int) -> None:
     months = sum(1 << (m.month - 1) for m in firsts)
     if not ReportedMonths.objects.filter(unit_id=unit_id, year=year).update(months=months) and months:
         ReportedMonths.objects.create(unit_id=unit_id, year=year, months=months)
+
+
+def month_add(unit_id: int, month: date) -> None:
+    """A new counted report for one month: its bit is added to the unit's row, in one upsert (a re-read of the
+    unit's year, as months_resync does, finds the same bits and this one)."""
+    quote = connection.ops.quote_name
+    table = quote(ReportedMonths._meta.db_table)
+    unit, year, months = (quote(ReportedMonths._meta.get_field(name).column) for name in ("unit", "year", "months"))
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {table} ({unit}, {year}, {months}) VALUES (%s, %s, %s) "
+                       f"ON CONFLICT ({unit}, {year}) DO UPDATE SET {months} = {table}.{months} | excluded.{months}",
+                       [unit_id, month.year, 1 << (month.month - 1)])
 
 
 def months_resync_many(unit_years) -> None:

@@ -151,6 +151,18 @@ def _stored_sums(submission_id: int) -> dict[tuple, list[int]]:
             SubmissionSum.objects.filter(submission_id=submission_id).values_list(*KEY, *COUNTS)}
 
 
+def fresh_submission_add(submission: Submission, lines) -> None:
+    """A counted report created in this transaction, with these lines (LineInputs, none excluded) its only ones:
+    its figures summed from them, as a re-sum would read them back (three reads saved: deadline day's month form
+    sends one such report a request). The unit's path is read here, in the transaction, as a re-sum reads it."""
+    deltas: dict[tuple, list[int]] = {}
+    for line in lines:
+        _add(deltas, (line.channel_code, line.method, line.consumption_type), line_figures(line.amount_fen, False))
+    path = Unit.objects.filter(pk=submission.unit_id).values_list("path", flat=True).get()
+    rollup_apply(path=path, first=submission.first_month, last=submission.last_month, deltas=deltas,
+                 submission_id=submission.pk)
+
+
 def submission_resync(submission_id: int, *, moved_from: tuple | None = None) -> None:
     """Make the submission's contribution what its lines and status say now: one sum of its lines.
 

@@ -83,16 +83,23 @@ def _months_resync(instance: Submission, was: tuple | None) -> None:
     before = None if was is None else (was[3], was[1], was[2], was[4])
     if before == now or not any(state and state[3] in COUNTED_STATUSES for state in (now, before)):
         return
+    if before is None and now[1] == now[2]:  # a new counted one-month report: its month is added to the row
+        deferred.month_add(now[0], now[1])
+        return
     for unit_id, year in {(state[0], state[1].year) for state in (now, before) if state and state[1] == state[2]}:
         deferred.months_resync(unit_id, year)
 
 
-def lines_bulk_written(sender, submission, **kwargs):
-    """Lines inserted, changed or removed in bulk (no per-line signal): re-sum the submission once. Not a report
-    that does not count (a draft being filled in, as on deadline day): it has no figures until its status changes,
-    and that save re-sums it. The callers hold the report locked, so its status here is the stored one."""
+def lines_bulk_written(sender, submission, fresh_lines=None, **kwargs):
+    """Lines inserted, changed or removed in bulk (no per-line signal): re-sum the submission once (a report just
+    created: its figures summed from the lines given, which are all it has). Not a report that does not count (a
+    draft being filled in): it has no figures until its status changes, and that save re-sums it. The callers hold
+    the report locked, so its status here is the stored one."""
     if submission.status in COUNTED_STATUSES:
-        deferred.submission_resync(submission.pk)
+        if fresh_lines is None:
+            deferred.submission_resync(submission.pk)
+        else:
+            deferred.fresh_submission_add(submission, fresh_lines)
 
 
 def lines_bulk_removing(sender, submission, **kwargs):

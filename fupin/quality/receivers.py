@@ -20,7 +20,9 @@ SUBMIT_BLOCKED = "{unit}的报表有{errors}个错误、{warnings}个警告未�
 
 
 @receiver(submission_saved, dispatch_uid="quality_fill_defaults")
-def fill_defaults(sender, submission, by=None, **kwargs):
+def fill_defaults(sender, submission, by=None, filled=False, **kwargs):
+    if filled:  # judged and filled on the way in: the query for lines lacking a default would find none
+        return
     from fupin.quality.services import submission_defaults_fill
 
     submission_defaults_fill(submission=submission, by=by)
@@ -71,7 +73,9 @@ def line_changed(sender, instance: PurchaseLine, raw=False, **kwargs):
 
 @receiver(lines_bulk_added, dispatch_uid="quality_items_lines_added")
 @receiver(lines_bulk_removing, dispatch_uid="quality_items_lines_removing")
-def lines_bulk_changed(sender, submission, **kwargs):
+def lines_bulk_changed(sender, submission, fresh_lines=None, **kwargs):
+    if fresh_lines is not None:  # a report created in this transaction: its save marked it (submission_changed)
+        return
     from fupin.quality.stored import stale_mark
 
     stale_mark([submission.pk])

@@ -327,7 +327,8 @@ def lines_bulk_add(*, submission: Submission, lines: list[LineInput], by, start:
             after_pk = cursor.fetchone()[0] or 0
         rows_insert(PurchaseLine, columns, rows)
         _history_copy(cursor, [submission.pk], after_pk=after_pk, history_type="+", by=by, reason=None)
-    lines_bulk_added.send(sender=Submission, submission=submission, by=by, start=start, count=len(rows))
+    lines_bulk_added.send(sender=Submission, submission=submission, by=by, start=start, count=len(rows),
+                          fresh_lines=lines if fresh else None)
 
 
 def _quoted(name: str) -> str:
@@ -526,8 +527,9 @@ def submission_submit_locked(submission: Submission, by, *, prepared: list | tup
 def submission_create_submitted(*, unit: Unit, period: Period, lines: list[LineInput], by, reason: str,
                                 **fields) -> Submission | None:
     """A report the unit does not have yet, created 已上报 with its lines: one audited insert, where a draft saved and
-    then submitted is two, each re-summed (deadline day's month form). The checks `submission_submit_locked` runs
-    are run on the stored lines, in a savepoint: should they refuse (or the report exist after all), nothing is
+    then submitted is two, each re-summed (deadline day's month form), its `lines` judged by a validator that filled
+    their defaults (`LineValidator(fill_defaults=True)`, as the month form's). The checks `submission_submit_locked`
+    runs are run on the stored lines, in a savepoint: should they refuse (or the report exist after all), nothing is
     kept and None is returned, for the caller to store a draft the usual way, which says why."""
     if unit_has_approver(unit):  # its 审核人 signs a report off before it goes up: never a new one
         return None
@@ -543,7 +545,7 @@ def submission_create_submitted(*, unit: Unit, period: Period, lines: list[LineI
             submission.unit = unit
             if lines:
                 lines_bulk_add(submission=submission, lines=lines, by=by, fresh=True)
-                submission_saved.send(sender=Submission, submission=submission, by=by)
+                submission_saved.send(sender=Submission, submission=submission, by=by, filled=True)
             submission_submitting.send(sender=Submission, submission=submission, by=by, prepared=prepared)
             version_record(submission, by, due=due, amounts=[line.amount_fen for line in lines], first=True)
     except UserError:

@@ -3,7 +3,8 @@
 Sent by reporting.services:
 - `submission_saved.send(sender=Submission, submission=s, by=user)` after a line was added or its wording changed
   (a form edit); quality fills in consumption types and channels the classifier is sure of. Imports and the seed
-  classify as they read, so bulk stores do not send it.
+  classify as they read, so bulk stores do not send it. `filled=True`: every line of the report was judged by a
+  validator that filled them already (`LineValidator(fill_defaults=True)`), so there is nothing to fill.
 - `submission_submit_preparing.send(sender=Submission, unit=u)` before a submission's transaction, where it can:
   a receiver returns what it would otherwise read inside, while the writers queue (quality: the unit's amount
   history, the channels), and gets it back from `submission_submitting` as `prepared` (the responses, in order).
@@ -14,7 +15,8 @@ Sent by reporting.services:
   (`lines_bulk_add`: imports, the seed, a whole report replaced), inside its transaction, after the lines and their
   audit rows are in: the new lines are the submission's lines at positions start … start+n-1. Bulk inserts save no
   model instances, so no post_save is sent for these lines; a listener that follows the lines (the rollup) takes
-  them from here.
+  them from here. `fresh_lines`: for a report created in the same transaction, the LineInputs just stored (its
+  only lines, none of them excluded), so that a listener can sum them without reading them back; else None.
 - `lines_bulk_removing.send(sender=Submission, submission=s, by=user)` once before a report's lines are all taken
   out in bulk (a replaced report), inside the transaction, while they are still there to be read.
 - `submissions_created.send(sender=Submission, submissions=[s, …], by=user)` once after many new reports were
