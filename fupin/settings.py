@@ -109,7 +109,7 @@ def _database() -> dict:
     url = os.environ.get("DATABASE_URL")
     if url:
         try:
-            config = dj_database_url.parse(url, conn_max_age=env_int("CONN_MAX_AGE", 0))
+            config = dj_database_url.parse(url)
         except Exception as exc:
             raise UserError(f"环境变量 DATABASE_URL 无法解析：{exc}") from None
     else:
@@ -124,6 +124,10 @@ def _database() -> dict:
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
         }
         config.setdefault("TEST", {})["NAME"] = os.environ.get("FUPIN_TEST_SQLITE") or None
+    # A request thread keeps its connection for the next request rather than opening one each time (on PostgreSQL
+    # a new server process a request: deadline day's submissions ran a third slower); checked before it is reused.
+    config["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", 60)
+    config["CONN_HEALTH_CHECKS"] = True
     return config
 
 

@@ -302,12 +302,14 @@ def lines_retire(submission: Submission, by, reason: str) -> None:
                        [submission.pk])
 
 
-def lines_bulk_add(*, submission: Submission, lines: list[LineInput], by, start: int = 1, fresh: bool = False) -> None:
+def lines_bulk_add(*, submission: Submission, lines: list[LineInput], by, start: int = 1, fresh: bool = False,
+                   announce: bool = True) -> None:
     """Insert many lines with their audit rows, set-based (an import may bring 100,000): the rows go in through one
     executemany (COPY on PostgreSQL), the audit rows ("+", who, when, all fields, as simple-history writes them)
     are copied from the inserted lines in one INSERT … SELECT. The ledger's value rules (ceilings, the period) are
     applied to every line here; the rest of a line was judged by the validator that let it in (form, import).
-    `fresh`: the report was created in this transaction and has no lines yet."""
+    `fresh`: the report was created in this transaction and has no lines yet. `announce=False`: the caller sends
+    `lines_bulk_added` itself, later in the transaction (`_fresh_lines_announce`)."""
     period = submission.period
     columns, values_of = _line_columns(year=submission.first_month.year)  # the lines' partition key
     rows = []
@@ -327,8 +329,15 @@ def lines_bulk_add(*, submission: Submission, lines: list[LineInput], by, start:
             after_pk = cursor.fetchone()[0] or 0
         rows_insert(PurchaseLine, columns, rows)
         _history_copy(cursor, [submission.pk], after_pk=after_pk, history_type="+", by=by, reason=None)
-    lines_bulk_added.send(sender=Submission, submission=submission, by=by, start=start, count=len(rows),
-                          fresh_lines=lines if fresh else None)
+    if announce:
+        lines_bulk_added.send(sender=Submission, submission=submission, by=by, start=start, count=len(rows),
+                              fresh_lines=lines if fresh else None)
+
+
+def _fresh_lines_announce(submission: Submission, lines: list[LineInput], by) -> None:
+    """`lines_bulk_added` for the lines of a report created in this transaction, stored with `announce=False`."""
+    lines_bulk_added.send(sender=Submission, submission=submission, by=by, start=1, count=len(lines),
+                          fresh_lines=lines)
 
 
 def _quoted(name: str) -> str:
@@ -544,10 +553,12 @@ def submission_create_submitted(*, unit: Unit, period: Period, lines: list[LineI
                 return None
             submission.unit = unit
             if lines:
-                lines_bulk_add(submission=submission, lines=lines, by=by, fresh=True)
+                lines_bulk_add(submission=submission, lines=lines, by=by, fresh=True, announce=False)
                 submission_saved.send(sender=Submission, submission=submission, by=by, filled=True)
             submission_submitting.send(sender=Submission, submission=submission, by=by, prepared=prepared)
             version_record(submission, by, due=due, amounts=[line.amount_fen for line in lines], first=True)
+            if lines:  # the rollup's upsert last: on PostgreSQL the rows every report adds to (the root's) stay
+                _fresh_lines_announce(submission, lines, by)  # locked from it to the commit, the others waiting
     except UserError:
         return None
     return submission
