@@ -60,6 +60,25 @@ def test_every_month_2020_to_2026_is_due_on_its_statutory_last_working_day():
 
 
 @pytest.mark.django_db
+def test_working_days_are_counted_as_the_package_says_for_every_year_it_knows():
+    """The count of working days between two dates reads the package's tables itself (its own is_workday checks
+    the year against every holiday on each call): every year the package knows, day by day, against is_workday."""
+    import chinese_calendar
+
+    calendar = WorkCalendar()
+    years = range(min(chinese_calendar.holidays).year, max(chinese_calendar.holidays).year + 1)
+    for year in years:
+        start, end = date(year, 1, 1).toordinal(), date(year, 12, 31).toordinal()
+        expected = [o for o in range(start, end + 1) if chinese_calendar.is_workday(date.fromordinal(o))]
+        counted = [calendar.workdays_between(date.fromordinal(o - 1), date.fromordinal(o)) for o in
+                   range(start, end + 1)]
+        assert [o for o, n in zip(range(start, end + 1), counted, strict=True) if n] == expected, year
+    assert calendar.workdays_between(date(years[0], 1, 1), date(years[-1], 12, 31)) == sum(
+        chinese_calendar.is_workday(date.fromordinal(o)) for o in
+        range(date(years[0], 1, 2).toordinal(), date(years[-1], 12, 31).toordinal() + 1))
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("period, deadline", [
     ("2020-01", "2020-01-23"),  # 春节 began on Friday 24 January
     ("2025-01", "2025-01-27"),  # 春节 began on Tuesday 28 January

@@ -58,6 +58,25 @@ def test_a_bad_database_url_ends_in_chinese(home):
     assert result.returncode != 0 and "DATABASE_URL" in result.stderr and "Traceback" not in result.stderr
 
 
+CONNECTION = "from django.db import connection as c; print(c.settings_dict['CONN_MAX_AGE'], c.settings_dict['CONN_HEALTH_CHECKS'])"
+
+
+@pytest.mark.parametrize("url", ["", "postgres://fupin@127.0.0.1:5432/fupin"])
+def test_connections_are_kept_for_the_next_request_unless_conn_max_age_says_otherwise(home, url):
+    """部署.md: a thread keeps its connection 60 s by default, checked before reuse; CONN_MAX_AGE=0 connects anew
+    each request; a value that is not a number is refused in Chinese. SQLite and a DATABASE_URL alike."""
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "CONN_MAX_AGE")}
+    env |= {"FUPIN_HOME": str(home)} | ({"DATABASE_URL": url} if url else {})
+    for age, shown in ((None, "60 True"), ("0", "0 True"), ("300", "300 True")):
+        given = env | ({"CONN_MAX_AGE": age} if age is not None else {})
+        result = subprocess.run([FUPIN, "shell", "-c", CONNECTION], capture_output=True, text=True, env=given,
+                                timeout=60)
+        assert result.returncode == 0 and result.stdout.split()[-2:] == shown.split(), result.stderr
+    result = subprocess.run([FUPIN, "shell", "-c", CONNECTION], capture_output=True, text=True,
+                            env=env | {"CONN_MAX_AGE": "一分钟"}, timeout=60)
+    assert result.returncode != 0 and "CONN_MAX_AGE" in result.stderr and "Traceback" not in result.stderr
+
+
 def test_a_database_not_yet_set_up_asks_for_fupin_init(tmp_path):
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"} | {"FUPIN_HOME": str(tmp_path)}
     result = subprocess.run([FUPIN, "calendar", "deadline", "2020-10"], capture_output=True, text=True, env=env,
