@@ -544,7 +544,7 @@ def submission_create_submitted(*, unit: Unit, period: Period, lines: list[LineI
         return None
     # read before the transaction, for which writers queue: the deadline, and what the checks go by
     due, prepared, now = due_for(period), _submit_prepared(unit), timezone.now()
-    due.days_late(now)  # counted (and kept) here: a back-filled year's working days are a walk over them
+    due.days_late(now)  # counted out here, kept for version_record: a back-filled year takes a walk over its days
     try:
         with transaction.atomic():
             submission, created = submission_lock_or_create(
