@@ -20,9 +20,7 @@ SUBMIT_BLOCKED = "{unit}的报表有{errors}个错误、{warnings}个警告未�
 
 
 @receiver(submission_saved, dispatch_uid="quality_fill_defaults")
-def fill_defaults(sender, submission, by=None, filled=False, **kwargs):
-    if filled:  # judged and filled on the way in: the query for lines lacking a default would find none
-        return
+def fill_defaults(sender, submission, by=None, **kwargs):
     from fupin.quality.services import submission_defaults_fill
 
     submission_defaults_fill(submission=submission, by=by)

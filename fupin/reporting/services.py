@@ -309,7 +309,7 @@ def lines_bulk_add(*, submission: Submission, lines: list[LineInput], by, start:
     are copied from the inserted lines in one INSERT … SELECT. The ledger's value rules (ceilings, the period) are
     applied to every line here; the rest of a line was judged by the validator that let it in (form, import).
     `fresh`: the report was created in this transaction and has no lines yet. `announce=False`: the caller sends
-    `lines_bulk_added` itself, later in the transaction (`_fresh_lines_announce`)."""
+    `lines_bulk_added` itself, later in the transaction (`_lines_announce`)."""
     period = submission.period
     columns, values_of = _line_columns(year=submission.first_month.year)  # the lines' partition key
     rows = []
@@ -330,14 +330,12 @@ def lines_bulk_add(*, submission: Submission, lines: list[LineInput], by, start:
         rows_insert(PurchaseLine, columns, rows)
         _history_copy(cursor, [submission.pk], after_pk=after_pk, history_type="+", by=by, reason=None)
     if announce:
-        lines_bulk_added.send(sender=Submission, submission=submission, by=by, start=start, count=len(rows),
-                              fresh_lines=lines if fresh else None)
+        _lines_announce(submission, lines, by, start=start, fresh=fresh)
 
 
-def _fresh_lines_announce(submission: Submission, lines: list[LineInput], by) -> None:
-    """`lines_bulk_added` for the lines of a report created in this transaction, stored with `announce=False`."""
-    lines_bulk_added.send(sender=Submission, submission=submission, by=by, start=1, count=len(lines),
-                          fresh_lines=lines)
+def _lines_announce(submission: Submission, lines: list[LineInput], by, *, start: int = 1, fresh: bool = False) -> None:
+    lines_bulk_added.send(sender=Submission, submission=submission, by=by, start=start, count=len(lines),
+                          fresh_lines=lines if fresh else None)
 
 
 def _quoted(name: str) -> str:
@@ -536,8 +534,9 @@ def submission_submit_locked(submission: Submission, by, *, prepared: list | tup
 def submission_create_submitted(*, unit: Unit, period: Period, lines: list[LineInput], by, reason: str,
                                 **fields) -> Submission | None:
     """A report the unit does not have yet, created 已上报 with its lines: one audited insert, where a draft saved and
-    then submitted is two, each re-summed (deadline day's month form), its `lines` judged by a validator that filled
-    their defaults (`LineValidator(fill_defaults=True)`, as the month form's). The checks `submission_submit_locked`
+    then submitted is two, each re-summed (deadline day's month form). Its `lines` were judged by a validator that
+    filled their defaults (`LineValidator(fill_defaults=True)`, as the month form's): like an import's, they are
+    stored without `submission_saved`, which would look for defaults to fill. The checks `submission_submit_locked`
     runs are run on the stored lines, in a savepoint: should they refuse (or the report exist after all), nothing is
     kept and None is returned, for the caller to store a draft the usual way, which says why."""
     if unit_has_approver(unit):  # its 审核人 signs a report off before it goes up: never a new one
@@ -555,11 +554,10 @@ def submission_create_submitted(*, unit: Unit, period: Period, lines: list[LineI
             submission.unit = unit
             if lines:
                 lines_bulk_add(submission=submission, lines=lines, by=by, fresh=True, announce=False)
-                submission_saved.send(sender=Submission, submission=submission, by=by, filled=True)
             submission_submitting.send(sender=Submission, submission=submission, by=by, prepared=prepared)
             version_record(submission, by, due=due, amounts=[line.amount_fen for line in lines], first=True)
             if lines:  # the rollup's upsert last: on PostgreSQL the rows every report adds to (the root's) stay
-                _fresh_lines_announce(submission, lines, by)  # locked from it to the commit, the others waiting
+                _lines_announce(submission, lines, by, fresh=True)  # locked from it to the commit, others waiting
     except UserError:
         return None
     return submission

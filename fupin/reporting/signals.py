@@ -3,8 +3,8 @@
 Sent by reporting.services:
 - `submission_saved.send(sender=Submission, submission=s, by=user)` after a line was added or its wording changed
   (a form edit); quality fills in consumption types and channels the classifier is sure of. Imports and the seed
-  classify as they read, so bulk stores do not send it. `filled=True`: every line of the report was judged by a
-  validator that filled them already (`LineValidator(fill_defaults=True)`), so there is nothing to fill.
+  classify as they read, so bulk stores do not send it; nor does a new report the month form sends up at once, its
+  lines filled by the validator that judged them (`LineValidator(fill_defaults=True)`).
 - `submission_submit_preparing.send(sender=Submission, unit=u)` before a submission's transaction, where it can:
   a receiver returns what it would otherwise read inside, while the writers queue (quality: the unit's amount
   history, the channels), and gets it back from `submission_submitting` as `prepared` (the responses, in order).
