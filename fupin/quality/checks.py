@@ -61,6 +61,8 @@ class Checker:
             self._stated[submission.pk] = found.get(submission.pk)
 
     def stated_total(self, submission: Submission) -> StatedTotal | None:
+        if submission.pk is None:  # a report not stored yet (a new one going up at once) has stated nothing
+            return None
         if submission.pk not in self._stated:
             self.stated_load([submission])
         return self._stated[submission.pk]
@@ -92,8 +94,10 @@ def _order(finding: Finding) -> tuple:
             finding.rule)
 
 
-def findings_for_submission(submission: Submission, *, checker: Checker | None = None) -> list[Finding]:
-    return sorted((checker or Checker()).findings(submission), key=_order)
+def findings_for_submission(submission: Submission, *, checker: Checker | None = None,
+                            lines: list[PurchaseLine] | None = None) -> list[Finding]:
+    """`lines`: the report's lines when the caller has them (a report not stored yet: as it will be stored)."""
+    return sorted((checker or Checker()).findings(submission, lines), key=_order)
 
 
 def findings_for_period(*, period: Period, user=None, statuses=COUNTED_STATUSES, unit: Unit | None = None,
@@ -122,10 +126,10 @@ def findings_for_period(*, period: Period, user=None, statuses=COUNTED_STATUSES,
     return sorted(found, key=_order)
 
 
-def submission_blocking_findings(submission: Submission, *, checker: Checker | None = None
-                                 ) -> tuple[list[Finding], list[Finding]]:
+def submission_blocking_findings(submission: Submission, *, checker: Checker | None = None,
+                                 lines: list[PurchaseLine] | None = None) -> tuple[list[Finding], list[Finding]]:
     """What stops a report going up: its 错误 findings, and its 警告 findings on lines without a 上报说明."""
-    found = findings_for_submission(submission, checker=checker)
+    found = findings_for_submission(submission, checker=checker, lines=lines)
     errors = [f for f in found if f.severity == ERROR]
     unexplained = [f for f in found if f.severity == WARNING and f.line is not None
                    and not f.line.explanation.strip()]

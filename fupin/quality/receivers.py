@@ -38,11 +38,11 @@ def prepare_checks(sender, unit, **kwargs):
 
 
 @receiver(submission_submitting, dispatch_uid="quality_block_submission")
-def block_submission(sender, submission, by=None, prepared=(), **kwargs):
+def block_submission(sender, submission, by=None, prepared=(), lines=None, **kwargs):
     from fupin.quality.checks import Checker, submission_blocking_findings
 
     checker = next((p for p in prepared if isinstance(p, Checker)), None)
-    errors, unexplained = submission_blocking_findings(submission, checker=checker)
+    errors, unexplained = submission_blocking_findings(submission, checker=checker, lines=lines)
     if errors or unexplained:
         raise UserError(SUBMIT_BLOCKED.format(unit=submission.unit.display_name, errors=len(errors),
                                               warnings=len(unexplained)),

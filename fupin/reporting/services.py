@@ -423,8 +423,13 @@ def submission_update(*, submission: Submission, by, summary: str | None = None,
     return submission
 
 
+def _line_values(data: LineInput) -> dict:
+    """A LineInput's fields as PurchaseLine takes them."""
+    return {k: v for k, v in data.__dict__.items() if k != "extra"}
+
+
 def line_add(*, submission: Submission, data: LineInput, by, position: int | None = None) -> PurchaseLine:
-    values = {k: v for k, v in data.__dict__.items() if k != "extra"}
+    values = _line_values(data)
     with transaction.atomic():
         submission = Submission.objects.select_for_update().select_related("unit").get(pk=submission.pk)
         ensure_unit_may_change(submission, by)
@@ -536,30 +541,42 @@ def submission_create_submitted(*, unit: Unit, period: Period, lines: list[LineI
     """A report the unit does not have yet, created 已上报 with its lines: one audited insert, where a draft saved and
     then submitted is two, each re-summed (deadline day's month form). Its `lines` were judged by a validator that
     filled their defaults (`LineValidator(fill_defaults=True)`, as the month form's): like an import's, they are
-    stored without `submission_saved`, which would look for defaults to fill. The checks `submission_submit_locked`
-    runs are run on the stored lines, in a savepoint: should they refuse (or the report exist after all), nothing is
-    kept and None is returned, for the caller to store a draft the usual way, which says why."""
+    stored without `submission_saved`, which would look for defaults to fill.
+
+    Everything but the writes is done before the transaction, for which writers queue: the report is built and
+    checked, and the checks `submission_submit_locked` runs are run on its lines as they will be stored (a report
+    not stored yet has nothing else: no other lines, no subtotal of its own). Should they refuse, or the report
+    exist after all, nothing is stored and None is returned, for the caller to store a draft the usual way, which
+    says why."""
     if unit_has_approver(unit):  # its 审核人 signs a report off before it goes up: never a new one
         return None
-    # read before the transaction, for which writers queue: the deadline, and what the checks go by
+    if Submission.objects.filter(unit=unit, first_month=period.first, last_month=period.last).exists():
+        return None
     due, prepared, now = due_for(period), _submit_prepared(unit), timezone.now()
     due.days_late(now)  # counted out here, kept for version_record: a back-filled year takes a walk over its days
+    submission = Submission(unit=unit, first_month=period.first, last_month=period.last, created_by=by,
+                            status=Status.SUBMITTED, submitted_at=now, submitted_by=by, first_submitted_at=now,
+                            **fields)
+    try:
+        submission_fields_clean(submission)
+        staged = [PurchaseLine(submission=submission, position=position, **_line_values(line))
+                  for position, line in enumerate(lines, start=1)]
+        submission_submitting.send(sender=Submission, submission=submission, by=by, prepared=prepared, lines=staged)
+    except UserError:
+        return None
+    attribute_change(submission, by, reason)
     try:
         with transaction.atomic():
-            submission, created = submission_lock_or_create(
-                unit, period, by, reason=reason, status=Status.SUBMITTED, submitted_at=now, submitted_by=by,
-                first_submitted_at=now, **fields)
-            if not created:
-                return None
-            submission.unit = unit
+            submission.save()
             if lines:
                 lines_bulk_add(submission=submission, lines=lines, by=by, fresh=True, announce=False)
-            submission_submitting.send(sender=Submission, submission=submission, by=by, prepared=prepared)
             version_record(submission, by, due=due, amounts=[line.amount_fen for line in lines], first=True)
             if lines:  # the rollup's upsert last: on PostgreSQL the rows every report adds to (the root's) stay
                 _lines_announce(submission, lines, by, fresh=True)  # locked from it to the commit, others waiting
-    except UserError:
-        return None
+    except IntegrityError:
+        if Submission.objects.filter(unit=unit, first_month=period.first, last_month=period.last).exists():
+            return None  # another request created it since our read: stored the usual way, beside it
+        raise
     return submission
 
 

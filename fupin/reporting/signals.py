@@ -10,7 +10,9 @@ Sent by reporting.services:
   history, the channels), and gets it back from `submission_submitting` as `prepared` (the responses, in order).
 - `submission_submitting.send(sender=Submission, submission=s, by=user, prepared=[…])` inside `submission_submit`'s
   transaction, before the status becomes 已上报; a receiver refuses by raising UserError (quality: a 错误 finding,
-  or a 警告 on a line without 上报说明).
+  or a 警告 on a line without 上报说明). For a new report going up at once (`submission_create_submitted`) it is sent
+  before the transaction, the report not stored yet (pk None), with `lines`: its PurchaseLines as they will be
+  stored (unsaved); otherwise `lines` is None and the report's stored lines are judged.
 - `lines_bulk_added.send(sender=Submission, submission=s, by=user, start=position, count=n)` once per bulk insert
   (`lines_bulk_add`: imports, the seed, a whole report replaced), inside its transaction, after the lines and their
   audit rows are in: the new lines are the submission's lines at positions start … start+n-1. Bulk inserts save no

@@ -68,3 +68,25 @@ def test_a_month_gone_up_in_one_post_leaves_the_figures_a_rebuild_gives(client, 
     assert (unit.pk, 2021, 0b100000001110) in stored  # February, March, April and December
     months_rebuild()
     assert set(ReportedMonths.objects.values_list("unit_id", "year", "months")) == stored
+
+
+def test_a_new_month_going_up_holds_the_write_transaction_only_for_its_writes(client, personas):
+    """Deadline day's writers queue for the database one transaction each: a new report's checks, its existence and
+    everything they read happen before its transaction, which only writes (and reads the unit's path, where the
+    rollup counts it)."""
+    unit = personas.other_unit
+    client.force_login(personas.outsider)
+    post(client, unit, "2020-01", 3)  # the process's classifier, screen and calendar are built once
+    inside, outer = [], len(connection.atomic_blocks)  # the test's own transaction is outermost
+
+    def record(execute, sql, params, many, context):
+        if len(connection.atomic_blocks) > outer:
+            inside.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        post(client, unit, "2020-02", 3)
+    reads = [sql for sql in inside if sql.lstrip().upper().startswith("SELECT")]
+    assert reads and all('FROM "units_unit"' in sql and '"path"' in sql for sql in reads), reads
+    assert any(sql.startswith('INSERT INTO "reporting_historicalpurchaseline"') for sql in inside)  # lines: COPY on PG
+    assert Submission.objects.get(unit=unit, first_month="2020-02-01").status == Status.SUBMITTED
