@@ -550,7 +550,8 @@ def submission_create_submitted(*, unit: Unit, period: Period, lines: list[LineI
     says why."""
     if unit_has_approver(unit):  # its 审核人 signs a report off before it goes up: never a new one
         return None
-    if Submission.objects.filter(unit=unit, first_month=period.first, last_month=period.last).exists():
+    existing = Submission.objects.filter(unit=unit, first_month=period.first, last_month=period.last)
+    if existing.exists():
         return None
     due, prepared, now = due_for(period), _submit_prepared(unit), timezone.now()
     due.days_late(now)  # counted out here, kept for version_record: a back-filled year takes a walk over its days
@@ -574,7 +575,7 @@ def submission_create_submitted(*, unit: Unit, period: Period, lines: list[LineI
             if lines:  # the rollup's upsert last: on PostgreSQL the rows every report adds to (the root's) stay
                 _lines_announce(submission, lines, by, fresh=True)  # locked from it to the commit, others waiting
     except IntegrityError:
-        if Submission.objects.filter(unit=unit, first_month=period.first, last_month=period.last).exists():
+        if existing.exists():
             return None  # another request created it since our read: stored the usual way, beside it
         raise
     return submission
