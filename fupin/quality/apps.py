@@ -8,7 +8,12 @@ class QualityConfig(AppConfig):
 
     def ready(self):
         from fupin.quality import receivers  # noqa: F401  (connects to reporting's signals)
+        from fupin.quality.lists import lists_current
         from fupin.quality.validation import LineJudge
         from fupin.reporting.validation import judge_register
 
-        judge_register("quality", LineJudge)  # every line entering the ledger is judged by quality too
+        def judge() -> LineJudge:  # every line entering the ledger is judged by quality too
+            lists = lists_current()
+            return LineJudge(lists.screen, lists.classifier)
+
+        judge_register("quality", judge)

@@ -9,10 +9,9 @@ rules that also judge a line entering the ledger share their functions and messa
 
 from fupin.core.periods import Period
 from fupin.quality import rules
-from fupin.quality.classify import classifier_current
 from fupin.quality.findings import ERROR, NOTE, WARNING, Finding, line_json
-from fupin.quality.models import Channel, StatedTotal
-from fupin.quality.validation import screen_current
+from fupin.quality.lists import lists_current
+from fupin.quality.models import StatedTotal
 from fupin.reporting.models import COUNTED_STATUSES, PurchaseLine, Submission
 from fupin.units import access
 from fupin.units.models import Unit
@@ -26,9 +25,8 @@ class Checker:
 
     def __init__(self, *, thresholds: rules.Thresholds | None = None):
         self.thresholds = thresholds or rules.Thresholds.from_settings()
-        self.classifier = classifier_current()
-        self.screen = screen_current()
-        self.channels = {c.code: c for c in Channel.objects.all()}
+        lists = lists_current()
+        self.classifier, self.screen, self.channels = lists.classifier, lists.screen, lists.channels
         self._history: dict[int, list[tuple[int, int]]] = {}
         self._spreads: dict[int, rules.AmountSpread] = {}
         self._stated: dict[int, StatedTotal | None] = {}

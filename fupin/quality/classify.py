@@ -21,7 +21,6 @@ from rapidfuzz.distance import Hamming
 
 from fupin.core.text import normalize
 from fupin.quality.models import Channel, ChannelAlias, ChannelKeyword
-from fupin.quality.versions import history_cached
 
 THRESHOLD = 0.80  # below it a person decides
 CACHE_MAX = 50_000  # answers a classifier keeps; it lives as long as the taxonomy does, so it is bounded
@@ -76,7 +75,7 @@ class Classifier:
     """Build once (it loads the taxonomy), then classify many texts; answers are cached by normalised text.
 
     The instance only reads after construction (besides its answers' cache), so import threads may share one.
-    `classifier_current()` gives the process's one, built again when the taxonomy changes.
+    `lists.classifier_current()` gives the process's one, built again when the taxonomy changes.
     """
 
     def __init__(self):
@@ -211,7 +210,3 @@ def _typo_matches(word: _Word, key: str) -> list:
             found.append((start, start + size, word.code, word.weight * (size - 1) / size))
     return found
 
-
-def classifier_current() -> Classifier:
-    """The process's classifier, built again when a channel, alias or keyword changed (in any process)."""
-    return history_cached("classifier", (Channel, ChannelAlias, ChannelKeyword), Classifier)

@@ -7,8 +7,8 @@ from django.db.models import QuerySet, Sum
 from django.utils.functional import cached_property
 
 from fupin.core.periods import Period
-from fupin.quality.classify import classifier_current
 from fupin.quality.findings import Finding
+from fupin.quality.lists import classifier_current
 from fupin.quality.models import Channel, ReviewItem
 from fupin.quality.stored import stale_refresh
 from fupin.reporting.models import COUNTED_STATUSES, PurchaseLine

@@ -9,8 +9,9 @@ from django.db import DatabaseError, transaction
 from django.db.models import Q
 
 from fupin.core.errors import UserError
-from fupin.quality.classify import canon, classifier_current
+from fupin.quality.classify import canon
 from fupin.quality.consumption import consumption_type_infer
+from fupin.quality.lists import classifier_current
 from fupin.quality.models import Channel, ChannelAlias, NonConsumptionWord, StatedTotal
 from fupin.reporting.models import COUNTED_STATUSES, PurchaseLine, Status, Submission
 from fupin.reporting.services import line_update

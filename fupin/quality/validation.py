@@ -18,10 +18,9 @@ from django.core.exceptions import ImproperlyConfigured
 
 from fupin.core.money import FEN_PER_WAN, wan_display
 from fupin.core.text import normalize
-from fupin.quality.classify import Classifier, classifier_current, simplified
+from fupin.quality.classify import Classifier, simplified
 from fupin.quality.consumption import consumption_type_infer
 from fupin.quality.models import NonConsumptionWord
-from fupin.quality.versions import history_cached
 from fupin.reporting.validation import NOTE, WARNING, Check
 
 NOT_CONSUMPTION = ("{label}“{value}”含“{word}”：{reason}，可能不属于消费扶贫。确属消费扶贫的请在上报说明中写明，"
@@ -114,11 +113,6 @@ class NonConsumptionScreen:
         return None
 
 
-def screen_current() -> NonConsumptionScreen:
-    """The process's screen, built again when the office changed its words (in any process)."""
-    return history_cached("non_consumption_screen", (NonConsumptionWord,), NonConsumptionScreen)
-
-
 def _text(value: str) -> str:
     return simplified(normalize(value))
 
@@ -168,11 +162,11 @@ def consumption_type_fill(line) -> None:
 
 class LineJudge:
     """The judge the reporting validator calls for each line entering the ledger. It fills in the channel it is
-    sure of; the consumption type too when the validator asks (`defaults_fill`)."""
+    sure of; the consumption type too when the validator asks (`defaults_fill`). Built with the screen and the
+    classifier of the moment (lists.lists_current)."""
 
-    def __init__(self):
-        self.screen = screen_current()
-        self.classifier = classifier_current()
+    def __init__(self, screen: NonConsumptionScreen, classifier: Classifier):
+        self.screen, self.classifier = screen, classifier
         self.thresholds = Thresholds.from_settings()
 
     def __call__(self, line) -> list[Check]:

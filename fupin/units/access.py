@@ -114,7 +114,8 @@ def unit_for_user_or_404(user, unit_id, *, write: bool = False, action: str | No
 
     `action` names what is asked beyond seeing (see ACTIONS); `write=True` means action="edit".
     """
-    unit = Unit.objects.filter(pk=unit_id).first()
+    held = next((m.unit for m in _memberships(user) if str(m.unit_id) == str(unit_id)), None)  # read already
+    unit = held or Unit.objects.filter(pk=unit_id).first()
     if unit is None or not can_view(user, unit):
         raise Http404("单位不存在")
     action = action or ("edit" if write else None)

@@ -4,11 +4,10 @@ changes its lists — seen through the database, so a change another process mad
 import pytest
 from django.db import connection
 
-from fupin.quality.classify import classifier_current
+from fupin.quality.lists import classifier_current, screen_current
 from fupin.quality.models import Channel, ChannelAlias, NonConsumptionWord
 from fupin.quality.services import alias_confirm, non_consumption_word_add
 from fupin.quality.taxonomy import taxonomy_load_default
-from fupin.quality.validation import screen_current
 from fupin.reporting.calendar import calendar_current, calendar_year_enter
 from fupin.reporting.services import LineInput
 
@@ -49,6 +48,20 @@ def test_the_screen_follows_the_offices_words(taxonomy):
     non_consumption_word_add(word="慰问走访费", reason="走访经费不是采购", by=None)
     assert screen_current() is not before and screen_current().hit(line)[3] == "慰问走访费"
     assert NonConsumptionWord.objects.filter(word="慰问走访费").exists()
+
+
+def test_the_checks_and_the_judge_share_one_set_of_lists_asked_for_in_one_query(taxonomy,
+                                                                                django_assert_num_queries):
+    from fupin.quality.checks import Checker
+
+    Checker()
+    with django_assert_num_queries(1):  # the lists' version: a month going up asks it once for its checks
+        checker = Checker()
+    assert checker.classifier is classifier_current() and checker.screen is screen_current()
+    channel = Channel.objects.get(code="SHOP")
+    channel.name = "便民商店"
+    channel.save()
+    assert Checker().channels["SHOP"].name == "便民商店"
 
 
 def test_the_calendar_follows_the_offices_arrangements(db):
