@@ -188,9 +188,12 @@ class ReviewItem(models.Model):
 
 class StaleReport(models.Model):
     """A report whose review items may be out of date: marked in the same transaction as the change, refreshed
-    right after it commits (or by the next reader, when that refresh did not run)."""
+    right after it commits (or by the next reader, when that refresh did not run). Each change adds a mark of its
+    own, and a refresh deletes only the marks it read before it began: a writer's mark made meanwhile, committed or
+    not yet, stays for the next refresh (with one mark a report, that writer would find it there, add nothing, and
+    see the refresh delete it)."""
 
-    submission_id = models.BigIntegerField("报表", unique=True)
+    submission_id = models.BigIntegerField("报表", db_index=True)
 
     class Meta:
         verbose_name = "待刷新的报表"
@@ -198,3 +201,20 @@ class StaleReport(models.Model):
 
     def __str__(self) -> str:
         return f"报表{self.submission_id}待刷新"
+
+
+class ReviewClock(models.Model):
+    """SQLite: a unit's count of changes to its reports, moved on with each stale mark, in the writer's transaction.
+    A refresh computes its items before its write transaction; that transaction writes them only if the units'
+    clocks still read what they read when it began (stored.items_refresh). A unit's row is written by its first
+    mark."""
+
+    unit_id = models.BigIntegerField("单位", primary_key=True)
+    ticks = models.BigIntegerField("变更次数", default=0)
+
+    class Meta:
+        verbose_name = "审核队列变更计数"
+        verbose_name_plural = "审核队列变更计数"
+
+    def __str__(self) -> str:
+        return f"单位{self.unit_id}变更{self.ticks}次"

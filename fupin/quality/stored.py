@@ -6,6 +6,9 @@ transaction (receivers.py); right after the commit its items are computed again 
 judged against all the unit's lines. So a queue page reads at most PAGE_SIZE rows a section, whatever the ledger's
 size. `fupin findings rebuild` computes all of them again, unit by unit (a repair, or after the office changed the
 channel list or thresholds).
+
+On SQLite a refresh computes before its write transaction and writes only if its units' clocks (ReviewClock, moved on
+by every mark) have not moved meanwhile; otherwise it computes again inside (items_refresh).
 """
 
 import threading
@@ -14,7 +17,7 @@ from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from itertools import islice
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import CharField, Q, Value
 from django.db.models.functions import Concat, Substr
 
@@ -23,7 +26,7 @@ from fupin.core.periods import Period
 from fupin.quality import background, rules
 from fupin.quality.checks import SEVERITIES, Checker
 from fupin.quality.findings import Finding
-from fupin.quality.models import ReviewItem, StaleReport
+from fupin.quality.models import ReviewClock, ReviewItem, StaleReport
 from fupin.reporting.models import COUNTED_STATUSES, PurchaseLine, Submission
 from fupin.units.models import Unit, subtree_bounds
 
@@ -41,7 +44,9 @@ def stale_mark(submission_ids: Iterable[int]) -> None:
     ids = sorted(set(submission_ids))
     if not ids:
         return
-    StaleReport.objects.bulk_create([StaleReport(submission_id=pk) for pk in ids], ignore_conflicts=True)
+    if connection.vendor == "sqlite":  # where a refresh computes before its transaction (items_refresh)
+        _clocks_tick(ids)
+    StaleReport.objects.bulk_create([StaleReport(submission_id=pk) for pk in ids])
     deferred = getattr(_deferred, "ids", None)
     if deferred is not None:
         deferred.update(ids)
@@ -51,6 +56,18 @@ def stale_mark(submission_ids: Iterable[int]) -> None:
         return
     # after the first, a transaction's further refreshes find nothing stale: one query each
     transaction.on_commit(stale_refresh)
+
+
+def _clocks_tick(submission_ids: list[int]) -> None:
+    """Move on the clocks of these reports' units."""
+    quote = connection.ops.quote_name
+    clock, submission = quote(ReviewClock._meta.db_table), quote(Submission._meta.db_table)
+    with connection.cursor() as cursor:
+        for start in range(0, len(submission_ids), 500):
+            step = submission_ids[start:start + 500]
+            cursor.execute(f"INSERT INTO {clock} (unit_id, ticks) SELECT DISTINCT unit_id, 1 FROM {submission} "
+                           f"WHERE id IN ({', '.join(['%s'] * len(step))}) "
+                           f"ON CONFLICT (unit_id) DO UPDATE SET ticks = {clock}.ticks + 1", step)
 
 
 @contextmanager
@@ -75,10 +92,9 @@ def stale_refresh_of(submission_ids: Iterable[int]) -> int:
     """Refresh these reports, those of them still marked stale. Returns how many were."""
     ids, done = sorted(set(submission_ids)), 0
     for start in range(0, len(ids), 500):
-        if still := list(StaleReport.objects.filter(submission_id__in=ids[start:start + 500])
-                         .order_by("submission_id").values_list("submission_id", flat=True)):
-            items_refresh(still)
-            done += len(still)
+        if marks := list(StaleReport.objects.filter(submission_id__in=ids[start:start + 500])
+                         .values_list("pk", "submission_id")):
+            done += _marks_refresh(marks)
     return done
 
 
@@ -86,10 +102,16 @@ def stale_refresh() -> int:
     """Refresh every report marked stale. Returns how many were. Right after a write's commit this is the few it
     touched; a reader calls it too, so a mark whose refresh did not run (a crash, a test's transaction) is healed."""
     done = 0
-    while ids := list(StaleReport.objects.order_by("submission_id").values_list("submission_id", flat=True)[:500]):
-        items_refresh(ids)
-        done += len(ids)
+    while marks := list(StaleReport.objects.order_by("pk").values_list("pk", "submission_id")[:500]):
+        done += _marks_refresh(marks)
     return done
+
+
+def _marks_refresh(marks: list[tuple[int, int]]) -> int:
+    """Refresh the reports these marks (pk, report) name, and delete these marks, no others."""
+    reports = sorted({submission_id for _, submission_id in marks})
+    items_refresh(reports, marks=[pk for pk, _ in marks])
+    return len(reports)
 
 
 # A stored item as a row (fupin.core.bulk_rows): built as a tuple and written set-based, not as a ReviewItem whose
@@ -217,26 +239,61 @@ def _outliers(checker: Checker, submissions: list[Submission], rows: _Rows) -> N
             rows.finding(finding, rows.where(submission))
 
 
-def items_refresh(submission_ids: list[int]) -> None:
-    """Compute these reports' items again, and the amount outliers of their units' other reviewed reports."""
+def items_refresh(submission_ids: list[int], *, marks: list[int]) -> None:
+    """Compute these reports' items again, and the amount outliers of their units' other reviewed reports; delete
+    `marks`, the stale marks read before (StaleReport).
+
+    On SQLite, which lets one writer at a time, they are computed before the write transaction, so that the writers
+    queued behind it (a deadline day's reports, the rest of an import) do not wait for the rules. The units' clocks
+    are read before anything else, so a change committed during the reads has moved one on; the transaction writes
+    what was computed only if nothing it was computed from has moved, and otherwise computes again, inside.
+    On PostgreSQL, whose writers do not queue for each other, it computes inside, under its units' row locks: a
+    clock there would be one more row every writer locks, and two writers could take them in opposite orders."""
+    ahead = connection.vendor == "sqlite"
+    if ahead:
+        ground = _ground(submission_ids)
+        refresh = _computed(submission_ids, ground)
     with transaction.atomic():
-        unit_ids = sorted(set(Submission.objects.filter(pk__in=submission_ids).values_list("unit_id", flat=True)))
-        list(Unit.objects.select_for_update().filter(pk__in=unit_ids).order_by("pk"))  # one refresher a unit
-        had_items = ReviewItem.objects.filter(submission_id__in=submission_ids).exists()
-        changed = list(Submission.objects.filter(pk__in=submission_ids, status__in=COUNTED_STATUSES)
-                       .select_related("unit"))
+        now = _ground(submission_ids, lock=True)
+        if not ahead or now != ground:
+            refresh = _computed(submission_ids, now)
+        others, rows = refresh
         ReviewItem.objects.filter(submission_id__in=submission_ids).delete()
-        rows = _Rows()
-        if changed or had_items:  # a draft's lines weigh in no statistics: nothing else to do
-            checker = Checker()
-            checker.history_load(unit_ids)
-            _items(checker, changed, rows)
-            others = list(Submission.objects.filter(unit_id__in=unit_ids, status__in=COUNTED_STATUSES)
-                          .exclude(pk__in=submission_ids).select_related("unit"))
-            ReviewItem.objects.filter(submission__in=others, rule="amount_outlier").delete()
-            _outliers(checker, others, rows)
+        if others:
+            ReviewItem.objects.filter(submission_id__in=others, rule="amount_outlier").delete()
         rows.write()
-        StaleReport.objects.filter(submission_id__in=submission_ids).delete()
+        StaleReport.objects.filter(pk__in=marks).delete()
+
+
+_Ground = namedtuple("_Ground", ("paths", "clocks", "had_items"))  # what a refresh's rows depend on, beyond the lines
+
+
+def _ground(submission_ids: list[int], *, lock: bool = False) -> _Ground:
+    """The reports' units (their paths), the units' clocks, read after them, and whether the reports have items.
+    `lock`: inside the write transaction, the units locked (on PostgreSQL: one refresher a unit)."""
+    units = Unit.objects.select_for_update() if lock else Unit.objects.all()
+    paths = dict(units.filter(pk__in=Submission.objects.filter(pk__in=submission_ids).values("unit_id"))
+                 .order_by("pk").values_list("pk", "path"))
+    clocks = (dict(ReviewClock.objects.filter(unit_id__in=list(paths)).values_list("unit_id", "ticks"))
+              if connection.vendor == "sqlite" else {})  # PostgreSQL moves no clock
+    had_items = ReviewItem.objects.filter(submission_id__in=submission_ids).exists()
+    return _Ground(paths, clocks, had_items)
+
+
+def _computed(submission_ids: list[int], ground: _Ground) -> tuple[list[int], _Rows]:
+    """The reports' rows, and the units' other reviewed reports whose outliers they replace. Reads only."""
+    rows, others = _Rows(), []
+    changed = list(Submission.objects.filter(pk__in=submission_ids, status__in=COUNTED_STATUSES)
+                   .select_related("unit"))
+    if changed or ground.had_items:  # a draft's lines weigh in no statistics: nothing else to do
+        unit_ids = list(ground.paths)
+        checker = Checker()
+        checker.history_load(unit_ids)
+        _items(checker, changed, rows)
+        others = list(Submission.objects.filter(unit_id__in=unit_ids, status__in=COUNTED_STATUSES)
+                      .exclude(pk__in=submission_ids).select_related("unit"))
+        _outliers(checker, others, rows)
+    return [s.pk for s in others], rows
 
 
 def items_rebuild(*, period: Period | None = None, progress: Callable[[int], None] | None = None) -> int:

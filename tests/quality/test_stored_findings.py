@@ -4,19 +4,24 @@ going up, a line corrected, the office excluding or confirming), equal what the 
 
 import io
 import json
+import threading
+from unittest import mock
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from fupin.core.money import wan_to_fen
 from fupin.core.periods import Period
+from fupin.quality import background
+from fupin.quality import stored as stored_items
 from fupin.quality.checks import findings_for_period
 from fupin.quality.findings import distinct_findings
 from fupin.quality.models import ReviewItem, StaleReport
-from fupin.quality.stored import stale_refresh
+from fupin.quality.stored import stale_refresh, stale_refresh_of
+from fupin.reporting.exclusions import line_exclude
 from fupin.reporting.models import PurchaseLine, Status, Submission
 from fupin.reporting.services import (
     LineInput,
@@ -220,3 +225,131 @@ def test_fupin_check_prints_the_stored_findings_as_the_checks_compute_them(perso
     call_command("check", "--period", "2020-01:2020-10", "--json", stdout=out)
     computed = [f.as_json() for f in findings_for_period(period=Period.parse("2020-01:2020-10"))]
     assert json.loads(out.getvalue())["findings"] == computed and len(computed) > 20
+
+
+ahead_of_its_transaction = pytest.mark.skipif(
+    connection.vendor != "sqlite", reason="PostgreSQL computes a refresh inside its transaction, under its units' locks")
+
+
+def refreshed_with(report, meanwhile):
+    """Refresh `report` as a worker does, with `meanwhile` committed after the refresh has computed its items and
+    before its write transaction (another request, and another worker's refresher, between the two)."""
+    compute, calls = stored_items._computed, []
+
+    def computed_then_meanwhile(submission_ids, ground):
+        found = compute(submission_ids, ground)
+        if submission_ids == [report.pk]:  # not the other worker's
+            calls.append(ground)
+            if len(calls) == 1:
+                meanwhile()
+        return found
+
+    with mock.patch.object(stored_items, "_computed", computed_then_meanwhile):
+        assert stale_refresh_of([report.pk]) == 1
+    return len(calls)  # 2: computed again inside the transaction
+
+
+def as_rebuilt() -> set[tuple]:
+    call_command("findings", "rebuild", stdout=io.StringIO())
+    return stored()
+
+
+@ahead_of_its_transaction
+def test_a_line_corrected_while_its_report_is_refreshed_is_not_overwritten_by_that_refresh(personas, committed):
+    unit = unit_find("舞钢市")
+    with committed():
+        report = submission_create(unit=unit, period=NOV, lines=messy(), by=personas.admin, status=Status.SUBMITTED)
+    unclear, other = report.lines.get(position=1), report.lines.get(position=3)
+    line_update(line=other, by=personas.admin, reason="补记说明", note="凭证在档")  # marks the report; no refresh yet
+    assert refreshed_with(report, lambda: line_update(line=unclear, by=personas.admin, reason="按凭证更正",
+                                                      method_text="线下", method="线下")) == 2
+    assert not ReviewItem.objects.filter(line=unclear, rule="method_unclear").exists()
+    assert stored() == as_rebuilt()
+
+
+@ahead_of_its_transaction
+def test_another_report_refreshed_while_one_is_computed_still_weighs_in_its_outliers(personas, committed):
+    """The later report lowers the unit's usual amounts, so the first report's stand out. It goes up, and another
+    worker refreshes it, between the first report's reads and its write: no mark is left to tell, the unit's clock
+    is."""
+    unit = unit_find("舞钢市")
+    with committed():
+        report = submission_create(unit=unit, period=Period.parse("2020-12"), lines=messy(), by=personas.admin,
+                                   status=Status.SUBMITTED)
+    line_update(line=report.lines.get(position=3), by=personas.admin, reason="补记说明", note="凭证在档")
+    small = [LineInput(amount_fen=10_000 + 37 * i, product=f"鸡蛋{i}", source_text="农户", channel_code="FARM",
+                       method_text="线下", method="线下") for i in range(30)]
+
+    def later_report_up_and_refreshed():
+        later = submission_create(unit=unit, period=Period.parse("2021-01"), lines=small, by=personas.admin,
+                                  status=Status.SUBMITTED)
+        stale_refresh_of([later.pk])
+
+    assert refreshed_with(report, later_report_up_and_refreshed) == 2
+    assert ReviewItem.objects.filter(rule="amount_outlier", submission=report).exists()
+    assert stored() == as_rebuilt()
+
+
+@ahead_of_its_transaction
+def test_a_refresh_writes_what_it_computed_before_its_transaction(personas, committed):
+    """SQLite lets one writer at a time: a refresh holds it for its writes and the few reads that confirm its
+    ground, never for the rules or the lines they read."""
+    with committed():
+        report = submission_create(unit=unit_find("舞钢市"), period=NOV, lines=messy(), by=personas.admin,
+                                   status=Status.SUBMITTED)
+    line_update(line=report.lines.get(position=3), by=personas.admin, reason="补记说明", note="凭证在档")
+    inside, outer = [], len(connection.atomic_blocks)  # the test's own transaction is outermost
+
+    def record(execute, sql, params, many, context):
+        if len(connection.atomic_blocks) > outer:
+            inside.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        assert refreshed_with(report, lambda: None) == 1
+    reads = [sql for sql in inside if sql.lstrip().upper().startswith("SELECT")]
+    assert len(reads) == 3 and not any("reporting_purchaseline" in sql or "quality_channel" in sql for sql in reads), \
+        reads
+    assert any(sql.lstrip().startswith('DELETE FROM "quality_stalereport"') for sql in inside), inside
+    assert stored(report) and stored() == as_rebuilt()
+
+
+
+class Handed:
+    """A worker's refresher that is handed the marked reports and does nothing: no refresh runs but the test's."""
+
+    def add(self, ids):
+        pass
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql",
+                    reason="SQLite lets one writer at a time: no refresh writes beside a writer's open transaction")
+def test_a_change_still_in_its_transaction_while_the_report_is_refreshed_keeps_its_mark(personas):
+    """PostgreSQL: a refresh computes and commits beside a writer whose exclusion is not committed yet, so it cannot
+    see it. It deletes the marks it read, not that writer's, and the next refresh takes the exclusion in."""
+    with mock.patch.object(background, "_refresher", Handed()):
+        report = submission_create(unit=unit_find("舞钢市"), period=NOV, lines=messy(), by=personas.admin,
+                                   status=Status.SUBMITTED)  # committed, still marked
+        flagged = report.lines.get(position=1)
+        in_flight, refreshed = threading.Event(), threading.Event()
+
+        def writer():
+            try:
+                with transaction.atomic():
+                    line_exclude(line=flagged, by=personas.admin, reason="核实后不属于消费")
+                    in_flight.set()
+                    refreshed.wait(30)
+            finally:
+                connection.close()
+
+        thread = threading.Thread(target=writer)
+        thread.start()
+        assert in_flight.wait(30)
+        assert stale_refresh_of([report.pk]) == 1
+        refreshed.set()
+        thread.join(30)
+    assert ReviewItem.objects.filter(line=flagged, rule="method_unclear").exists(), "refreshed without the exclusion"
+    assert StaleReport.objects.filter(submission_id=report.pk).exists()
+    stale_refresh()
+    assert set(ReviewItem.objects.filter(line=flagged).values_list("section", flat=True)) == {Section.EXCLUDED}
