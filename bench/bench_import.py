@@ -14,7 +14,9 @@ Measured in rounds, the reference and every case interleaved within each round; 
 - 导入: `import_files` timed inside a fresh process (Django set up before the clock starts): read, find the layout,
   check every cell with the one validator, classify, store with the audit trail;
 - 命令: the whole `fupin import FILE --period …` process, wall time from start to exit, beside the reference
-  process's wall time.
+  process's wall time;
+- 最长占写锁 (SQLite): the import's longest transaction, from taking the writers' lock to giving it back: how long
+  a reporter saving at that moment waits behind it.
 Every import is stored (a different period each time, so each stores a new report rather than replacing the last).
 Goals (issue 16): import ≤ 5× the bare read on SQLite, ≤ 8× on PostgreSQL; date order within 1.2× of sorted.
 """
@@ -174,13 +176,39 @@ def full_import(paths: list[str], period: str) -> int:
     return lines
 
 
+def writer_holds() -> list[float]:
+    """SQLite: how long each of this process's transactions holds the writers' lock (fupin/core/sqlite/base.py),
+    which is how long a reporter saving at that moment waits behind the import. Filled as the import runs."""
+    from fupin.core.sqlite import base
+
+    holds, since = [], {}
+    take, give = base.DatabaseWrapper._writer_take, base.DatabaseWrapper._writer_give
+
+    def timed_take(self):
+        take(self)
+        since[id(self)] = time.perf_counter()
+
+    def timed_give(self):
+        if self._writer_held and id(self) in since:
+            holds.append(time.perf_counter() - since.pop(id(self)))
+        give(self)
+
+    base.DatabaseWrapper._writer_take, base.DatabaseWrapper._writer_give = timed_take, timed_give
+    return holds
+
+
 def phase(args) -> None:
-    """Runs in the child: prints seconds (in process), count and peak memory as JSON."""
+    """Runs in the child: prints seconds (in process), count, peak memory and (SQLite) the longest hold of the
+    writers' lock as JSON."""
     paths = paths_of(args.target)
+    holds = []
     if args.phase == "import":
         import django
 
         django.setup()
+        from django.db import connection
+
+        holds = writer_holds() if connection.vendor == "sqlite" else []
         started = time.perf_counter()
         count = full_import(paths, args.period)
     else:
@@ -188,7 +216,7 @@ def phase(args) -> None:
         count = bare_read(paths)
     seconds = time.perf_counter() - started
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"seconds": seconds, "count": count, "peak_mb": peak_mb}))
+    print(json.dumps({"seconds": seconds, "count": count, "peak_mb": peak_mb, "longest_hold": max(holds, default=0)}))
 
 
 def run_child(kind: str, target: str, env: dict, period: str = "") -> dict:
@@ -232,7 +260,8 @@ def bench_database(kind: str, files: dict, cases: list, repeat: int, tmp: Path) 
         setup_database(env, files["units"])
         periods = Periods()
         times: dict = {label: {"read": [], "read_wall": [], "import": [], "cli": [], "peak": [], "lines": 0,
-                               "import_x": [], "cli_x": [], "order_x": [], "order_cli_x": []} for label, _ in cases}
+                               "import_x": [], "cli_x": [], "order_x": [], "order_cli_x": [], "hold": []}
+                 for label, _ in cases}
         for round_number in range(repeat):
             # Interleaved: each round measures everything once, reference first. The two long files swap places
             # every round: the later one meets a database the earlier just grew, which is not its order's doing.
@@ -247,6 +276,7 @@ def bench_database(kind: str, files: dict, cases: list, repeat: int, tmp: Path) 
                 t["import"].append(full["seconds"])
                 t["cli"].append(cli)
                 t["peak"].append(full["peak_mb"])
+                t["hold"].append(full["longest_hold"])
                 t["lines"] = full["count"]
                 # Ratios within the round: the load of a shared machine drifts between rounds.
                 t["import_x"].append(full["seconds"] / read["seconds"])
@@ -264,10 +294,11 @@ def report(kind: str, result: dict, lines: int) -> None:
     goal = 5 if kind == "sqlite" else 8
     print(f"\n== {kind}（中位数；倍数 = 每轮 导入 ÷ 裸读 的中位数，同一轮交替测量；目标 ≤ {goal}×）")
     print(f"{'':<22}{'明细行':>9}{'裸读 s':>9}{'导入 s':>9}{'导入倍数':>9}{'裸读进程 s':>11}{'命令 s':>9}"
-          f"{'命令倍数':>9}{'导入峰值':>10}")
+          f"{'命令倍数':>9}{'导入峰值':>10}" + (f"{'最长占写锁 s':>13}" if kind == "sqlite" else ""))
     for label, t in result.items():
         print(f"{label:<22}{t['lines']:>9,}{t['read']:>9.2f}{t['import']:>9.2f}{t['import_x']:>8.1f}×"
-              f"{t['read_wall']:>11.2f}{t['cli']:>9.2f}{t['cli_x']:>8.1f}×{t['peak']:>8.0f}MB")
+              f"{t['read_wall']:>11.2f}{t['cli']:>9.2f}{t['cli_x']:>8.1f}×{t['peak']:>8.0f}MB"
+              + (f"{t['hold']:>13.2f}" if kind == "sqlite" else ""))
     by_date = result[f"{lines:,} 行（按日期）"]
     print(f"按日期 ÷ 按单位（每轮之比的中位数）：导入 {by_date['order_x']:.2f}×，命令 {by_date['order_cli_x']:.2f}×"
           f"（目标 ≤ 1.2×）")
