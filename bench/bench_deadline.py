@@ -8,8 +8,9 @@ the round's reports are, and the rest are failures (a submission the checks refu
 
     .venv/bin/python bench/bench_deadline.py [--reports 10] [--repeats 3] [--postgres URL]
 
-Prints reports/s, p50/p99 per request, failures, and the ratio to the database's commit rate, per database,
-median of interleaved repeats. Every database it uses it creates itself, under a name of its own, and drops.
+Prints reports/s, p50/p99 per request, failures, the server's CPU time per report (its processes', from /proc),
+and the ratio to the database's commit rate, per database, median of interleaved repeats. Every database it uses it
+creates itself, under a name of its own, and drops.
 """
 
 import argparse
@@ -118,6 +119,20 @@ def serve(env, log):
     raise SystemExit("fupin serve did not start")
 
 
+def server_cpu(pid: int) -> float:
+    """CPU seconds used so far by the server (its master `pid` and its workers), from /proc: beside reports/s, which
+    follows the shared machine's pace, the cost of a report."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()  # after the command's name: state, ppid, …
+        except OSError:  # a process that ended meanwhile
+            continue
+        if stat.parent.name == str(pid) or fields[1] == str(pid):
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def app_round(env, reporters, periods, tmp) -> dict:
     go = Path(tmp) / f"go-{uuid.uuid4().hex}"
     with open(Path(tmp) / "server.log", "a") as log:
@@ -130,10 +145,12 @@ def app_round(env, reporters, periods, tmp) -> dict:
                 p.start()
             for _ in procs:  # every client logged in (a login hashes a password: not deadline-day work)
                 ready.get(timeout=300)
-            start = time.perf_counter()
+            cpu, start = server_cpu(server.pid), time.perf_counter()
             go.touch()
             results = [queue.get(timeout=900) for _ in procs]
             elapsed = time.perf_counter() - start
+            time.sleep(0.5)  # the review queue's last background pass
+            cpu = server_cpu(server.pid) - cpu
             for p in procs:
                 p.join()
         finally:
@@ -144,7 +161,8 @@ def app_round(env, reporters, periods, tmp) -> dict:
     submitted = int(fupin(env, "shell", "-c", COUNT_SUBMITTED % (list(reporters.values()), year)).split()[-1])
     return {"reports_per_s": submitted / elapsed, "p50": statistics.median(timings),
             "p99": timings[min(len(timings) - 1, int(len(timings) * 0.99))],
-            "failures": max(sum(r["failures"] for r in results), len(timings) - submitted)}
+            "failures": max(sum(r["failures"] for r in results), len(timings) - submitted),
+            "cpu_ms": cpu * 1000 / max(submitted, 1)}
 
 
 def commit_rate(connect, statements: int = 200) -> float:
@@ -208,7 +226,8 @@ def run_database(label, env, connect, make_table, reports, repeats, tmp):
     print(f"{label}: {CLIENTS} clients × {reports} reports, {repeats} interleaved repeats (medians)")
     print(f"  reports/s {rate:.1f}   p50 {statistics.median(r['p50'] for r in app) * 1000:.0f} ms   "
           f"p99 {statistics.median(r['p99'] for r in app) * 1000:.0f} ms   "
-          f"failures {sum(r['failures'] for r in app)}")
+          f"failures {sum(r['failures'] for r in app)}   "
+          f"server CPU {statistics.median(r['cpu_ms'] for r in app):.1f} ms/report")
     print(f"  database commits/s {commits:.0f}   reports/s ÷ commits/s = 1/{commits / rate:.1f}")
 
 
