@@ -32,6 +32,7 @@ from fupin.reporting.services import (
 )
 from fupin.units.selectors import unit_find
 from tests.factories import PASSWORD
+from tests.statements import statements_in_transactions
 
 NOV = Period.parse("2020-11")
 QUEUE = "/quality/review/?period=2020-11"
@@ -298,14 +299,7 @@ def test_a_refresh_writes_what_it_computed_before_its_transaction(personas, comm
         report = submission_create(unit=unit_find("舞钢市"), period=NOV, lines=messy(), by=personas.admin,
                                    status=Status.SUBMITTED)
     line_update(line=report.lines.get(position=3), by=personas.admin, reason="补记说明", note="凭证在档")
-    inside, outer = [], len(connection.atomic_blocks)  # the test's own transaction is outermost
-
-    def record(execute, sql, params, many, context):
-        if len(connection.atomic_blocks) > outer:
-            inside.append(sql)
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(record):
+    with statements_in_transactions() as inside:
         assert refreshed_with(report, lambda: None) == 1
     reads = [sql for sql in inside if sql.lstrip().upper().startswith("SELECT")]
     assert len(reads) == 3 and not any("reporting_purchaseline" in sql or "quality_channel" in sql for sql in reads), \

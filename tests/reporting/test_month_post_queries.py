@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from fupin.reporting.models import ConsumptionType, PurchaseLine, Status, Submission
 from tests.reporting.test_month_entry import rows
+from tests.statements import statements_in_transactions
 
 pytestmark = pytest.mark.django_db
 
@@ -77,14 +78,7 @@ def test_a_new_month_going_up_holds_the_write_transaction_only_for_its_writes(cl
     unit = personas.other_unit
     client.force_login(personas.outsider)
     post(client, unit, "2020-01", 3)  # the process's classifier, screen and calendar are built once
-    inside, outer = [], len(connection.atomic_blocks)  # the test's own transaction is outermost
-
-    def record(execute, sql, params, many, context):
-        if len(connection.atomic_blocks) > outer:
-            inside.append(sql)
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(record):
+    with statements_in_transactions() as inside:
         post(client, unit, "2020-02", 3)
     reads = [sql for sql in inside if sql.lstrip().upper().startswith("SELECT")]
     assert reads and all('FROM "units_unit"' in sql and '"path"' in sql for sql in reads), reads
