@@ -1,6 +1,6 @@
 """The office's lists as the validator and the checks read them: the classifier (channels, aliases, keywords), the
 non-consumption screen (its words) and the channels. Kept once a process and built again when any of them changes,
-in any process (versions.py). One version query answers for all three: a month going up asks it twice (the
+in any process (versions.py). One version query answers for all of them: a month going up asks it twice (the
 judge of its lines, the checks of its report), not five times."""
 
 from dataclasses import dataclass
@@ -13,7 +13,8 @@ from fupin.quality.versions import history_cached
 
 @dataclass(frozen=True)
 class OfficeLists:
-    """Read only once built, so that a worker's threads share one."""
+    """Not changed once built (beyond the classifier's and the screen's caches of answers): a worker's threads share
+    one."""
 
     classifier: Classifier
     screen: NonConsumptionScreen
@@ -29,10 +30,10 @@ def lists_current() -> OfficeLists:
 
 
 def classifier_current() -> Classifier:
-    """The process's classifier, built again when a channel, alias or keyword changed."""
+    """The process's classifier, built again when any of the office's lists changed."""
     return lists_current().classifier
 
 
 def screen_current() -> NonConsumptionScreen:
-    """The process's screen, built again when the office changed its words."""
+    """The process's screen, built again when any of the office's lists changed."""
     return lists_current().screen

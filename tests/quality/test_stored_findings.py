@@ -308,7 +308,6 @@ def test_a_refresh_writes_what_it_computed_before_its_transaction(personas, comm
     assert stored(report) and stored() == as_rebuilt()
 
 
-
 class Handed:
     """A worker's refresher that is handed the marked reports and does nothing: no refresh runs but the test's."""
 
