@@ -32,8 +32,3 @@ def lists_current() -> OfficeLists:
 def classifier_current() -> Classifier:
     """The process's classifier, built again when any of the office's lists changed."""
     return lists_current().classifier
-
-
-def screen_current() -> NonConsumptionScreen:
-    """The process's screen, built again when any of the office's lists changed."""
-    return lists_current().screen

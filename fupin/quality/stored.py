@@ -44,7 +44,7 @@ def stale_mark(submission_ids: Iterable[int]) -> None:
     ids = sorted(set(submission_ids))
     if not ids:
         return
-    if connection.vendor == "sqlite":  # where a refresh computes before its transaction (items_refresh)
+    if _computed_ahead():
         _clocks_tick(ids)
     StaleReport.objects.bulk_create([StaleReport(submission_id=pk) for pk in ids])
     deferred = getattr(_deferred, "ids", None)
@@ -56,6 +56,12 @@ def stale_mark(submission_ids: Iterable[int]) -> None:
         return
     # after the first, a transaction's further refreshes find nothing stale: one query each
     transaction.on_commit(stale_refresh)
+
+
+def _computed_ahead() -> bool:
+    """Whether a refresh computes before its write transaction, checked by its units' clocks (items_refresh): on
+    SQLite, where writers queue for one lock."""
+    return connection.vendor == "sqlite"
 
 
 def _clocks_tick(submission_ids: list[int]) -> None:
@@ -249,7 +255,7 @@ def items_refresh(submission_ids: list[int], *, marks: list[int]) -> None:
     what was computed only if nothing it was computed from has moved, and otherwise computes again, inside.
     On PostgreSQL, whose writers do not queue for each other, it computes inside, under its units' row locks: a
     clock there would be one more row every writer locks, and two writers could take them in opposite orders."""
-    ahead = connection.vendor == "sqlite"
+    ahead = _computed_ahead()
     if ahead:
         ground = _ground(submission_ids)
         refresh = _computed(submission_ids, ground)
@@ -275,7 +281,7 @@ def _ground(submission_ids: list[int], *, lock: bool = False) -> _Ground:
     paths = dict(units.filter(pk__in=Submission.objects.filter(pk__in=submission_ids).values("unit_id"))
                  .order_by("pk").values_list("pk", "path"))
     clocks = (dict(ReviewClock.objects.filter(unit_id__in=list(paths)).values_list("unit_id", "ticks"))
-              if connection.vendor == "sqlite" else {})  # PostgreSQL moves no clock
+              if _computed_ahead() else {})  # elsewhere no clock moves
     had_items = ReviewItem.objects.filter(submission_id__in=submission_ids).exists()
     return _Ground(paths, clocks, had_items)
 

@@ -4,7 +4,7 @@ changes its lists — seen through the database, so a change another process mad
 import pytest
 from django.db import connection
 
-from fupin.quality.lists import classifier_current, screen_current
+from fupin.quality.lists import classifier_current, lists_current
 from fupin.quality.models import Channel, ChannelAlias, NonConsumptionWord
 from fupin.quality.services import alias_confirm, non_consumption_word_add
 from fupin.quality.taxonomy import taxonomy_load_default
@@ -43,10 +43,10 @@ def test_a_change_written_without_this_process_hearing_of_it_is_seen(taxonomy):
 
 def test_the_screen_follows_the_offices_words(taxonomy):
     line = LineInput(amount_fen=100, product="年终慰问走访费", source_text="农户")
-    before = screen_current()
-    assert screen_current() is before
+    before = lists_current().screen
+    assert lists_current().screen is before
     non_consumption_word_add(word="慰问走访费", reason="走访经费不是采购", by=None)
-    assert screen_current() is not before and screen_current().hit(line)[3] == "慰问走访费"
+    assert lists_current().screen is not before and lists_current().screen.hit(line)[3] == "慰问走访费"
     assert NonConsumptionWord.objects.filter(word="慰问走访费").exists()
 
 
@@ -57,7 +57,7 @@ def test_the_checks_and_the_judge_share_one_set_of_lists_asked_for_in_one_query(
     Checker()
     with django_assert_num_queries(1):  # the lists' version: a month going up asks it once for its checks
         checker = Checker()
-    assert checker.classifier is classifier_current() and checker.screen is screen_current()
+    assert checker.classifier is classifier_current() and checker.screen is lists_current().screen
     channel = Channel.objects.get(code="SHOP")
     channel.name = "便民商店"
     channel.save()
